@@ -1,0 +1,56 @@
+import Foundation
+
+/// Atom text constructs in their 1.0 form (`type="text|html|xhtml"`) and 0.3
+/// form (`type` a MIME type, `mode="xml|escaped|base64"`).
+enum AtomText {
+    enum Kind { case text, html, xhtml }
+
+    static func kind(_ e: XMLElement) -> Kind {
+        let type = (e.attribute("type") ?? "").lowercased().trimmingCharacters(in: .whitespaces)
+        let mode = (e.attribute("mode") ?? "").lowercased()
+        switch type {
+        case "html", "text/html": return .html
+        case "xhtml", "application/xhtml+xml": return .xhtml
+        case "text", "text/plain":
+            return mode == "escaped" && type == "" ? .html : .text
+        default:
+            if mode == "escaped" { return .html }
+            if e.hasElementChildren { return .xhtml }
+            return type.isEmpty || type.hasPrefix("text/") ? .text : .html
+        }
+    }
+
+    /// The construct as HTML source, ready for the renderer.
+    static func html(_ e: XMLElement) -> String {
+        let raw = rawValue(e)
+        switch kind(e) {
+        case .text: return HTMLRenderer.escape(raw, quotes: false)
+        case .html: return raw
+        case .xhtml:
+            if let div = e.elements.first(where: { $0.name == "div" }), e.elements.count(where: { _ in true }) == 1 {
+                return div.innerXML
+            }
+            return e.innerXML
+        }
+    }
+
+    /// The construct as one line of plain text (titles).
+    static func line(_ e: XMLElement) -> String {
+        kind(e) == .text ? HTMLRenderer.fold(rawValue(e)) : HTMLContent.line(html(e))
+    }
+
+    /// The construct as plain text with paragraphs (subtitles, summaries).
+    static func block(_ e: XMLElement) -> String {
+        kind(e) == .text ? HTMLRenderer.fold(rawValue(e)) : HTMLContent.text(html(e))
+    }
+
+    private static func rawValue(_ e: XMLElement) -> String {
+        if e.attribute("mode")?.lowercased() == "base64" {
+            let cleaned = e.text.filter { !$0.isWhitespace }
+            if let data = Data(base64Encoded: cleaned, options: .ignoreUnknownCharacters) {
+                return String(decoding: data, as: UTF8.self)
+            }
+        }
+        return e.hasElementChildren && kind(e) != .text ? e.innerXML : e.text
+    }
+}

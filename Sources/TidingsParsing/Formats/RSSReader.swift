@@ -1,0 +1,108 @@
+import Foundation
+import TidingsModel
+
+/// RSS 0.90, 0.91 (Netscape and Userland), 0.92, 0.93/0.94, 1.0 (RDF) and 2.0.
+/// The versions differ in what is optional, not in what the elements mean,
+/// so one reader serves them all; core elements may be in no namespace or in
+/// the RSS 1.0 / 0.90 namespace.
+enum RSSReader {
+    static func read(_ root: XMLElement, format: String) -> FeedDocument {
+        let channel = root.first("channel", in: Namespace.rssCore) ?? root
+        var feed = FeedDocument(format: format)
+        feed.title = channel.core("title").map(PlainText.line)
+        feed.homePageURL = channel.coreLink() ?? ExtensionModules.atomLink(channel, rel: "alternate")
+        feed.feedURL = ExtensionModules.atomLink(channel, rel: "self")
+        feed.description = (channel.core("description") ?? channel.first("description", in: Namespace.dc)
+            ?? channel.first("summary", in: Namespace.itunes) ?? channel.first("subtitle", in: Namespace.itunes))
+            .map(PlainText.block)
+        feed.language = channel.core("language")?.trimmedText ?? ExtensionModules.language(channel)
+            ?? channel.language ?? root.language
+        let image = channel.core("image") ?? root.first("image", in: Namespace.rssCore)
+        feed.icon = image.flatMap { $0.resolve($0.core("url")?.trimmedText) } ?? ExtensionModules.image(channel)
+        var authors: [Author] = []
+        if let editor = channel.core("managingEditor")?.trimmedText, let a = PersonParser.parse(editor) { authors.append(a) }
+        authors += ExtensionModules.people(channel)
+        feed.authors = EntryCompletion.unique(authors)
+
+        var items = channel.elements.filter { $0.name == "item" && Namespace.rssCore.contains($0.namespace) }
+        if channel !== root {
+            items += root.elements.filter { $0.name == "item" && Namespace.rssCore.contains($0.namespace) }
+        }
+        feed.entries = items.map { entry(from: $0, feed: feed) }
+        return feed
+    }
+
+    private static func entry(from item: XMLElement, feed: FeedDocument) -> Entry {
+        var e = Entry()
+        e.title = item.core("title").map(PlainText.line)
+        let guidElement = item.core("guid")
+        e.guid = guidElement?.trimmedText ?? item.attribute("about", namespace: Namespace.rdf)
+        e.url = item.coreLink() ?? ExtensionModules.atomLink(item, rel: "alternate")
+        if e.url == nil, let guidElement, let guid = guidElement.trimmedText,
+           guidElement.attribute(caseInsensitive: "isPermaLink")?.lowercased() != "false",
+           guid.lowercased().hasPrefix("http://") || guid.lowercased().hasPrefix("https://") {
+            e.url = guidElement.resolve(guid)
+        }
+        e.externalURL = ExtensionModules.atomLink(item, rel: "related")
+
+        let description = item.core("description") ?? item.first("description", in: Namespace.dc)
+            ?? item.first("summary", in: Namespace.itunes)
+        let content = item.first("encoded", in: Namespace.content) ?? item.first("body", in: Namespace.xhtml)
+            ?? item.first("div", in: Namespace.xhtml)
+        if let description { e.summary = PlainText.block(description) }
+        var contentImage: String?
+        if let body = content ?? description {
+            let rendering = HTMLContent.render(body.namespace == Namespace.xhtml ? body.innerXML : body.htmlSource,
+                                               base: body.base)
+            e.contentHTML = rendering.html
+            e.contentText = rendering.text
+            contentImage = rendering.firstImage
+        }
+
+        e.datePublished = firstDate(item, [("pubDate", Namespace.none), ("pubDate", Namespace.rss10),
+                                           ("date", Namespace.dc), ("issued", Namespace.dc),
+                                           ("created", Namespace.dc), ("published", Namespace.atom)])
+        e.dateModified = firstDate(item, [("modified", Namespace.dc), ("updated", Namespace.atom),
+                                          ("lastBuildDate", Namespace.none)])
+
+        var authors: [Author] = []
+        if let a = item.core("author")?.trimmedText, let p = PersonParser.parse(a) { authors.append(p) }
+        authors += ExtensionModules.people(item)
+        e.authors = authors
+        e.tags = item.elements.filter { $0.name == "category" && Namespace.rssCore.contains($0.namespace) }
+            .compactMap(\.trimmedText) + ExtensionModules.tags(item)
+
+        var attachments: [Attachment] = []
+        for enc in item.elements where enc.name == "enclosure" && Namespace.rssCore.contains(enc.namespace) {
+            guard let url = enc.resolve(enc.attribute("url")) else { continue }
+            attachments.append(Attachment(url: url, mimeType: enc.attribute("type"),
+                                          sizeInBytes: EntryCompletion.integer(enc.attribute("length"))))
+        }
+        attachments += ExtensionModules.mediaAttachments(item)
+        e.attachments = attachments
+        e.image = ExtensionModules.image(item)
+        e.language = ExtensionModules.language(item) ?? item.attribute("lang", namespace: Namespace.xml)
+        EntryCompletion.complete(&e, feed: feed, contentImage: contentImage)
+        return e
+    }
+
+    private static func firstDate(_ item: XMLElement, _ names: [(String, String)]) -> Date? {
+        for (name, ns) in names {
+            if let text = item.first(name, in: ns)?.trimmedText, let d = DateParser.parse(text) { return d }
+        }
+        return nil
+    }
+}
+
+extension XMLElement {
+    /// An RSS core element: in no namespace or in an RSS namespace.
+    func core(_ name: String) -> XMLElement? { first(name, in: Namespace.rssCore) }
+
+    /// The RSS `link`: text content, resolved.
+    func coreLink() -> String? {
+        for l in elements where l.name == "link" && Namespace.rssCore.contains(l.namespace) {
+            if let url = l.resolve(l.trimmedText) { return url }
+        }
+        return nil
+    }
+}

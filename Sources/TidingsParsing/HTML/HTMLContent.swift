@@ -1,0 +1,36 @@
+/// What the readers ask of HTML: a safe rendering, or plain text.
+enum HTMLContent {
+    struct Rendering {
+        var html: String
+        var text: String
+        var firstImage: String?
+    }
+
+    static func render(_ fragment: String, base: String?) -> Rendering {
+        if !needsParsing(fragment) {
+            let text = HTMLRenderer.fold(fragment)
+            return Rendering(html: fragment.trimmingCharacters(in: .whitespacesAndNewlines), text: text, firstImage: nil)
+        }
+        var renderer = HTMLRenderer(base: base)
+        HTMLWalker.walk(fragment, visitor: &renderer)
+        return Rendering(html: renderer.html.trimmingCharacters(in: .whitespacesAndNewlines),
+                         text: renderer.text, firstImage: renderer.firstImage)
+    }
+
+    /// Plain text of HTML with paragraphs kept as blank-line-separated blocks.
+    static func text(_ fragment: String) -> String {
+        if !needsParsing(fragment) { return HTMLRenderer.fold(fragment) }
+        var renderer = HTMLRenderer(base: nil)
+        HTMLWalker.walk(fragment, visitor: &renderer)
+        return renderer.text
+    }
+
+    /// One line of text: for titles.
+    static func line(_ fragment: String) -> String {
+        HTMLRenderer.fold(text(fragment).replacingOccurrences(of: "\n", with: " "))
+    }
+
+    private static func needsParsing(_ s: String) -> Bool {
+        s.utf8.contains(UInt8(ascii: "<")) || s.utf8.contains(UInt8(ascii: "&"))
+    }
+}

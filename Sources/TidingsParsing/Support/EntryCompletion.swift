@@ -1,0 +1,44 @@
+import TidingsModel
+
+/// Rules every format shares, applied once after a reader has done its part.
+enum EntryCompletion {
+    static func complete(_ entry: inout Entry, feed: FeedDocument, contentImage: String?) {
+        if entry.authors.isEmpty { entry.authors = feed.authors }
+        entry.authors = unique(entry.authors.filter { !$0.isEmpty })
+        entry.tags = unique(entry.tags.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty })
+        var seen = Set<String>()
+        entry.attachments = entry.attachments.filter { seen.insert($0.url).inserted }
+        if entry.language == nil { entry.language = feed.language }
+        if entry.image == nil {
+            entry.image = entry.attachments.first { $0.mimeType?.hasPrefix("image/") == true }?.url ?? contentImage
+        }
+        if entry.title?.isEmpty == true { entry.title = nil }
+        if entry.summary?.isEmpty == true { entry.summary = nil }
+        if entry.contentHTML?.isEmpty == true { entry.contentHTML = nil }
+        if entry.contentText?.isEmpty == true { entry.contentText = nil }
+    }
+
+    static func unique<T: Hashable>(_ items: [T]) -> [T] {
+        var seen = Set<T>()
+        return items.filter { seen.insert($0).inserted }
+    }
+
+    /// Tolerant number reading for enclosure lengths: "12,345", " 123 ", "12345 bytes".
+    static func integer(_ raw: String?) -> Int64? {
+        guard let raw else { return nil }
+        let digits = raw.trimmingCharacters(in: .whitespaces).prefix { $0.isNumber || $0 == "," }.filter(\.isNumber)
+        guard !digits.isEmpty, let v = Int64(digits), v > 0 else { return nil }
+        return v
+    }
+
+    /// `HH:MM:SS`, `MM:SS` or seconds, as iTunes and Media RSS write durations.
+    static func duration(_ raw: String?) -> Double? {
+        guard let raw = raw?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        var total = 0.0
+        for part in raw.split(separator: ":") {
+            guard let v = Double(part) else { return nil }
+            total = total * 60 + v
+        }
+        return total > 0 ? total : nil
+    }
+}

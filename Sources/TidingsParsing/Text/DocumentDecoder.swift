@@ -1,0 +1,98 @@
+import Foundation
+
+/// Turns a feed's bytes into UTF-8 before libxml2 sees them, so that one
+/// place decides the encoding and repairs what is broken.
+///
+/// Precedence (RFC 7303 section 3): a byte order mark, then the charset the
+/// caller got from HTTP, then the XML declaration, then the byte pattern of
+/// `<?xml` (UTF-16/32 without a BOM, EBCDIC), then UTF-8. A document taken as
+/// UTF-8 that holds bytes which are not UTF-8 (the classic Windows-1252
+/// "smart quotes" in a feed declared UTF-8) is repaired byte by byte instead
+/// of being cut short: valid sequences stay, stray bytes are read as cp1252.
+enum DocumentDecoder {
+    struct Decoded {
+        var utf8: [UInt8]
+        /// The encoding the bytes were read as, for diagnostics.
+        var encoding: String
+    }
+
+    static func decode(_ bytes: [UInt8], httpCharset: String? = nil) -> Decoded {
+        if let (name, bomLength) = byteOrderMark(bytes) {
+            return convert(Array(bytes[bomLength...]), from: name)
+        }
+        if let charset = httpCharset?.trimmingCharacters(in: .whitespaces), !charset.isEmpty {
+            return convert(bytes, from: charset)
+        }
+        if let sniffed = sniffUnmarked(bytes) {
+            if sniffed == "EBCDIC" {
+                let declared = declaredEncoding(Transcoder.convert(Array(bytes.prefix(200)), from: "IBM037") ?? [])
+                return convert(bytes, from: declared ?? "IBM037")
+            }
+            return convert(bytes, from: sniffed)
+        }
+        if let declared = declaredEncoding(bytes) {
+            return convert(bytes, from: declared)
+        }
+        return convert(bytes, from: "UTF-8")
+    }
+
+    private static func convert(_ bytes: [UInt8], from encoding: String) -> Decoded {
+        let name = encoding.lowercased()
+        switch name {
+        case "utf-8", "utf8", "us-ascii", "ascii", "utf-16", "utf-32", "utf16", "utf32", "unicode":
+            // "utf-16" declared in a document without BOM or 16-bit pattern is a lie we can only survive as UTF-8.
+            if name.hasPrefix("utf-16") || name.hasPrefix("utf16") || name.hasPrefix("utf-32") || name.hasPrefix("utf32") || name == "unicode" {
+                if let (sniffed) = sniffUnmarked(bytes), let out = Transcoder.convert(bytes, from: sniffed) {
+                    return Decoded(utf8: stripBOM(out), encoding: sniffed)
+                }
+            }
+            return Decoded(utf8: UTF8Repair.repair(bytes), encoding: "UTF-8")
+        default:
+            if let out = Transcoder.convert(bytes, from: encoding) {
+                return Decoded(utf8: stripBOM(out), encoding: encoding)
+            }
+            return Decoded(utf8: UTF8Repair.repair(bytes), encoding: "UTF-8")
+        }
+    }
+
+    private static func stripBOM(_ b: [UInt8]) -> [UInt8] {
+        b.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(b.dropFirst(3)) : b
+    }
+
+    private static func byteOrderMark(_ b: [UInt8]) -> (String, Int)? {
+        if b.starts(with: [0x00, 0x00, 0xFE, 0xFF]) { return ("UTF-32BE", 4) }
+        if b.starts(with: [0xFF, 0xFE, 0x00, 0x00]) { return ("UTF-32LE", 4) }
+        if b.starts(with: [0xEF, 0xBB, 0xBF]) { return ("UTF-8", 3) }
+        if b.starts(with: [0xFE, 0xFF]) { return ("UTF-16BE", 2) }
+        if b.starts(with: [0xFF, 0xFE]) { return ("UTF-16LE", 2) }
+        return nil
+    }
+
+    /// The `<?xml` byte patterns of XML 1.0 appendix F, for documents without a BOM.
+    private static func sniffUnmarked(_ b: [UInt8]) -> String? {
+        guard b.count >= 4 else { return nil }
+        switch (b[0], b[1], b[2], b[3]) {
+        case (0x00, 0x00, 0x00, 0x3C): return "UTF-32BE"
+        case (0x3C, 0x00, 0x00, 0x00): return "UTF-32LE"
+        case (0x00, 0x3C, 0x00, _): return "UTF-16BE"
+        case (0x3C, 0x00, _, 0x00): return "UTF-16LE"
+        case (0x4C, 0x6F, 0xA7, 0x94): return "EBCDIC"
+        default: return nil
+        }
+    }
+
+    /// The `encoding="..."` of an XML declaration at the very start.
+    static func declaredEncoding(_ b: [UInt8]) -> String? {
+        let head = b.prefix(512)
+        guard head.starts(with: Array("<?xml".utf8)) else { return nil }
+        guard let end = head.firstIndex(of: UInt8(ascii: ">")) else { return nil }
+        let decl = String(decoding: head[..<end], as: UTF8.self)
+        guard let r = decl.range(of: "encoding") else { return nil }
+        var rest = decl[r.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\t" }
+        guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
+        rest = rest.dropFirst()
+        guard let close = rest.firstIndex(of: quote) else { return nil }
+        let name = rest[..<close].trimmingCharacters(in: .whitespaces)
+        return name.isEmpty ? nil : name
+    }
+}

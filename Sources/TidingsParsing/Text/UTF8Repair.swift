@@ -1,0 +1,67 @@
+/// Keeps every valid UTF-8 sequence and reads each stray byte as
+/// Windows-1252, the encoding such bytes almost always come from.
+enum UTF8Repair {
+    static func repair(_ bytes: [UInt8]) -> [UInt8] {
+        if isValid(bytes) { return bytes }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 8)
+        var i = 0
+        while i < bytes.count {
+            let n = sequenceLength(bytes, at: i)
+            if n > 0 {
+                out.append(contentsOf: bytes[i..<(i + n)])
+                i += n
+            } else {
+                out.append(contentsOf: Array(String(Windows1252.scalar(for: bytes[i])).utf8))
+                i += 1
+            }
+        }
+        return out
+    }
+
+    static func isValid(_ bytes: [UInt8]) -> Bool {
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] < 0x80 { i += 1; continue }
+            let n = sequenceLength(bytes, at: i)
+            if n == 0 { return false }
+            i += n
+        }
+        return true
+    }
+
+    /// Length of the valid UTF-8 sequence starting at `i`, or 0.
+    private static func sequenceLength(_ b: [UInt8], at i: Int) -> Int {
+        let c = b[i]
+        if c < 0x80 { return 1 }
+        let n: Int
+        var minimum: UInt32
+        switch c {
+        case 0xC2...0xDF: n = 2; minimum = 0x80
+        case 0xE0...0xEF: n = 3; minimum = 0x800
+        case 0xF0...0xF4: n = 4; minimum = 0x10000
+        default: return 0
+        }
+        guard i + n <= b.count else { return 0 }
+        var value = UInt32(c) & (0xFF >> UInt32(n + 1))
+        for k in 1..<n {
+            let cont = b[i + k]
+            guard cont & 0xC0 == 0x80 else { return 0 }
+            value = value << 6 | UInt32(cont & 0x3F)
+        }
+        if value < minimum || value > 0x10FFFF || (0xD800...0xDFFF).contains(value) { minimum = 0; return 0 }
+        return n
+    }
+}
+
+enum Windows1252 {
+    private static let high: [UInt32] = [
+        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F,
+        0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
+    ]
+
+    static func scalar(for byte: UInt8) -> Character {
+        let v: UInt32 = (0x80...0x9F).contains(byte) ? high[Int(byte - 0x80)] : UInt32(byte)
+        return Character(Unicode.Scalar(v) ?? "\u{FFFD}")
+    }
+}

@@ -1,0 +1,192 @@
+internal import CLibXML2
+
+/// Builds an `XMLElement` tree with libxml2's SAX2 push parser.
+///
+/// Why SAX2 push and not xmlReader: in libxml2 2.9 the reader stops at the
+/// first well-formedness error while the push parser recovers and keeps the
+/// items after it. Why a tree: formats need look-ahead (an RSS item's link
+/// may follow its enclosure), and feeds are small next to the network cost.
+///
+/// Safety: `XML_PARSE_NONET`, recovery on, no entity substitution, no DTD
+/// loading. Entity declarations in the internal subset are not stored, so
+/// nothing can expand (billion laughs has nothing to multiply) and no
+/// external entity is ever read. Undeclared HTML named entities (`&eacute;`),
+/// which real feeds use all the time, are answered from the HTML5 table.
+final class XMLTreeBuilder {
+    private(set) var root: XMLElement?
+    private var stack: [XMLElement] = []
+    private var pendingText = ""
+    private let documentBase: String?
+    private(set) var firstError: ParseError?
+    private var context: xmlParserCtxtPtr?
+
+    init(documentBase: String?) {
+        self.documentBase = documentBase
+    }
+
+    /// Parses UTF-8 bytes (the caller has already transcoded) into a tree.
+    static func parse(utf8 bytes: [UInt8], base: String?) throws(ParseError) -> XMLElement {
+        let builder = XMLTreeBuilder(documentBase: base)
+        try builder.run(bytes)
+        guard let root = builder.root else {
+            throw builder.firstError ?? ParseError.notXML("no root element")
+        }
+        return root
+    }
+
+    private func run(_ bytes: [UInt8]) throws(ParseError) {
+        var handler = Self.makeHandler()
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        guard let ctxt = xmlCreatePushParserCtxt(&handler, me, nil, 0, nil) else {
+            throw ParseError.internalFailure("libxml2 could not create a parser")
+        }
+        context = ctxt
+        defer {
+            context = nil
+            xmlFreeParserCtxt(ctxt)
+        }
+        let options = XML_PARSE_NONET.rawValue | XML_PARSE_RECOVER.rawValue
+            | XML_PARSE_IGNORE_ENC.rawValue | XML_PARSE_NOWARNING.rawValue
+            | XML_PARSE_NOERROR.rawValue
+        xmlCtxtUseOptions(ctxt, Int32(options))
+        xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8)
+        // A single xmlParseChunk over 10 MB fails ("Huge input lookup"): feed 1 MiB at a time.
+        let chunk = 1 << 20
+        var offset = 0
+        bytes.withUnsafeBufferPointer { buf in
+            guard let basePtr = buf.baseAddress else { return }
+            basePtr.withMemoryRebound(to: CChar.self, capacity: buf.count) { chars in
+                while offset < buf.count {
+                    let n = min(chunk, buf.count - offset)
+                    xmlParseChunk(ctxt, chars + offset, Int32(n), 0)
+                    offset += n
+                    if ctxt.pointee.disableSAX != 0 { break }
+                }
+                xmlParseChunk(ctxt, nil, 0, 1)
+            }
+        }
+        while !stack.isEmpty { closeElement() }
+    }
+
+    // MARK: - Events
+
+    fileprivate func startElement(name: String, namespace: String, attributes: [XMLAttribute]) {
+        flushText()
+        let parent = stack.last
+        var base = parent?.base ?? documentBase
+        var language = parent?.language
+        for a in attributes where a.namespace == Namespace.xml {
+            if a.name == "base" { base = URLResolver.resolve(a.value, against: base) ?? a.value }
+            if a.name == "lang" { language = a.value }
+        }
+        let element = XMLElement(name: name, namespace: namespace, attributes: attributes,
+                                 base: base, language: language)
+        if let parent {
+            parent.children.append(.element(element))
+        } else if root == nil {
+            root = element
+        } else {
+            return  // a second root element: ignore what a recovering parser offers
+        }
+        stack.append(element)
+    }
+
+    fileprivate func endElement() {
+        guard !stack.isEmpty else { return }
+        closeElement()
+    }
+
+    private func closeElement() {
+        flushText()
+        stack.removeLast()
+    }
+
+    fileprivate func characters(_ text: String) {
+        guard !stack.isEmpty else { return }
+        pendingText += text
+    }
+
+    private func flushText() {
+        guard !pendingText.isEmpty, let top = stack.last else { return }
+        top.children.append(.text(pendingText))
+        pendingText = ""
+    }
+
+    fileprivate func recordError(message: String, line: Int, column: Int, level: xmlErrorLevel) {
+        if firstError == nil, level == XML_ERR_FATAL {
+            firstError = .notXML("\(message) at line \(line), column \(column)")
+        }
+        // Recovery mode keeps parsing after an error but 2.9.14 then drops
+        // every entity reference (xmlParseReference returns early when the
+        // document is no longer well-formed). We never act on wellFormed, so
+        // keep it set and let references through.
+        context?.pointee.wellFormed = 1
+    }
+
+    // MARK: - C callbacks
+
+    private static func builder(_ ctx: UnsafeMutableRawPointer?) -> XMLTreeBuilder? {
+        guard let ctx else { return nil }
+        return Unmanaged<XMLTreeBuilder>.fromOpaque(ctx).takeUnretainedValue()
+    }
+
+    private static func string(_ p: UnsafePointer<xmlChar>?) -> String? {
+        guard let p else { return nil }
+        return String(cString: p)
+    }
+
+    private static func makeHandler() -> xmlSAXHandler {
+        var h = xmlSAXHandler()
+        h.initialized = UInt32(XML_SAX2_MAGIC)
+        h.startElementNs = { ctx, localname, prefix, uri, _, _, nbAttributes, _, attributes in
+            guard let b = XMLTreeBuilder.builder(ctx), let name = XMLTreeBuilder.string(localname) else { return }
+            let ns: String
+            if let uri = XMLTreeBuilder.string(uri) {
+                ns = Namespace.canonical(uri: uri)
+            } else if let prefix = XMLTreeBuilder.string(prefix) {
+                ns = Namespace.canonical(undeclaredPrefix: prefix)
+            } else {
+                ns = Namespace.none
+            }
+            var attrs: [XMLAttribute] = []
+            if let attributes, nbAttributes > 0 {
+                attrs.reserveCapacity(Int(nbAttributes))
+                for i in 0..<Int(nbAttributes) {
+                    let base = i * 5
+                    guard let local = XMLTreeBuilder.string(attributes[base]),
+                          let start = attributes[base + 3], let end = attributes[base + 4] else { continue }
+                    let value = String(decoding: UnsafeBufferPointer(start: start, count: end - start),
+                                       as: UTF8.self)
+                    var attrNS = Namespace.none
+                    if let u = XMLTreeBuilder.string(attributes[base + 2]) {
+                        attrNS = Namespace.canonical(uri: u)
+                    } else if let p = XMLTreeBuilder.string(attributes[base + 1]) {
+                        attrNS = Namespace.canonical(undeclaredPrefix: p)
+                    }
+                    attrs.append(XMLAttribute(name: local, namespace: attrNS, value: value))
+                }
+            }
+            b.startElement(name: name, namespace: ns, attributes: attrs)
+        }
+        h.endElementNs = { ctx, _, _, _ in XMLTreeBuilder.builder(ctx)?.endElement() }
+        let text: charactersSAXFunc = { ctx, ch, len in
+            guard let b = XMLTreeBuilder.builder(ctx), let ch, len > 0 else { return }
+            b.characters(String(decoding: UnsafeBufferPointer(start: ch, count: Int(len)), as: UTF8.self))
+        }
+        h.characters = text
+        h.ignorableWhitespace = text
+        h.cdataBlock = text
+        h.getEntity = { _, name in
+            guard let name else { return nil }
+            return HTMLEntities.predefinedEntity(named: String(cString: name))
+        }
+        h.serror = { ctx, error in
+            guard let b = XMLTreeBuilder.builder(ctx), let error else { return }
+            let message = (XMLTreeBuilder.string(error.pointee.message.map { UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self) }) ?? "xml error")
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            b.recordError(message: message, line: Int(error.pointee.line),
+                          column: Int(error.pointee.int2), level: error.pointee.level)
+        }
+        return h
+    }
+}

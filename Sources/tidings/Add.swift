@@ -1,0 +1,2 @@
+import ArgumentParser
+struct Add: ParsableCommand { func run() throws {} }

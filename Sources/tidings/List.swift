@@ -1,0 +1,2 @@
+import ArgumentParser
+struct List: ParsableCommand { func run() throws {} }

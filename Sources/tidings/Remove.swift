@@ -1,0 +1,2 @@
+import ArgumentParser
+struct Remove: ParsableCommand { func run() throws {} }

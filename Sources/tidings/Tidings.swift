@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct Tidings: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tidings",
+        abstract: "Control the Tidings feed aggregator: manage feeds, inspect state, parse documents.",
+        subcommands: [Add.self, Remove.self, List.self, Parse.self])
+}
