@@ -18,6 +18,9 @@ public enum FeedParser {
         let root = try XMLTreeBuilder.parse(utf8: decoded.utf8, base: url)
         var document: FeedDocument
         switch (root.name.lowercased(), root.namespace) {
+        case ("rss", let ns) where !Namespace.rssCore.contains(ns):
+            root.adopt(namespace: ns, as: Namespace.none)
+            document = RSSReader.read(root, format: "rss" + (root.attribute("version") ?? "").filter(\.isNumber))
         case ("rss", _):
             let version = root.attribute("version") ?? "2.0"
             document = RSSReader.read(root, format: "rss" + version.filter(\.isNumber))
@@ -28,6 +31,9 @@ public enum FeedParser {
             document = RSSReader.read(root, format: "rss")
         case ("feed", Namespace.atom03):
             document = AtomReader.read(root, format: "atom03")
+        case ("feed", let ns) where ns != Namespace.atom:
+            root.adopt(namespace: ns, as: Namespace.atom)
+            document = AtomReader.read(root, format: root.attribute("version") == "0.3" ? "atom03" : "atom10")
         case ("feed", _):
             document = AtomReader.read(root, format: root.attribute("version") == "0.3" ? "atom03" : "atom10")
         case ("html", _), ("xhtml", _):

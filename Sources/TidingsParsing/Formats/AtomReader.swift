@@ -33,6 +33,9 @@ enum AtomReader {
         if let body = content ?? summary {
             if let src = body.resolve(body.attribute("src")), body.text.isEmpty {
                 if e.url == nil { e.url = src }
+            } else if AtomText.kind(body) == .text, body === content {
+                // Plain-text content stays text: no markup to invent.
+                e.contentText = AtomText.block(body)
             } else {
                 let rendering = HTMLContent.render(AtomText.html(body), base: body.base)
                 e.contentHTML = rendering.html
@@ -48,7 +51,7 @@ enum AtomReader {
             .compactMap { c in c.attribute("term") ?? c.attribute("label") ?? c.trimmedText } + ExtensionModules.tags(node)
         e.attachments = node.elements.filter { $0.name == "link" && Namespace.anyAtom.contains($0.namespace) && $0.attribute("rel") == "enclosure" }
             .compactMap { l in
-                l.resolve(l.attribute("href")).map {
+                l.resolve(l.attribute("href") ?? l.trimmedText).map {
                     Attachment(url: $0, mimeType: l.attribute("type"),
                                sizeInBytes: EntryCompletion.integer(l.attribute("length")), title: l.attribute("title"))
                 }
@@ -78,7 +81,7 @@ enum AtomReader {
         node.elements.filter { $0.name == role && Namespace.anyAtom.contains($0.namespace) }.compactMap { p in
             let name = p.atom("name")?.trimmedText
             let email = p.atom("email")?.trimmedText
-            let url = (p.atom("uri") ?? p.atom("url")).flatMap { $0.resolve($0.trimmedText) }
+            let url = (p.atom("uri") ?? p.atom("url") ?? p.atom("homepage")).flatMap { $0.resolve($0.trimmedText) }
             if name == nil, email == nil, url == nil, let text = p.trimmedText { return PersonParser.parse(text) }
             let a = Author(name: name, url: url, email: email)
             return a.isEmpty ? nil : a

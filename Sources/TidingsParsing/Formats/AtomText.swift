@@ -14,7 +14,7 @@ enum AtomText {
         case "text", "text/plain":
             return mode == "escaped" && type == "" ? .html : .text
         default:
-            if mode == "escaped" { return .html }
+            if mode == "escaped" || isBinaryType(type) { return .html }
             if e.hasElementChildren { return .xhtml }
             return type.isEmpty || type.hasPrefix("text/") ? .text : .html
         }
@@ -44,8 +44,14 @@ enum AtomText {
         kind(e) == .text ? HTMLRenderer.fold(rawValue(e)) : HTMLContent.text(html(e))
     }
 
+    /// RFC 4287 3.1.1.3 / 4.1.3.3: a type that is not text and not XML is base64.
+    private static func isBinaryType(_ type: String?) -> Bool {
+        guard let t = type?.lowercased(), t.contains("/") else { return false }
+        return !(t.hasPrefix("text/") || t.hasSuffix("+xml") || t.hasSuffix("/xml"))
+    }
+
     private static func rawValue(_ e: XMLElement) -> String {
-        if e.attribute("mode")?.lowercased() == "base64" {
+        if e.attribute("mode")?.lowercased() == "base64" || isBinaryType(e.attribute("type")) {
             let cleaned = e.text.filter { !$0.isWhitespace }
             if let data = Data(base64Encoded: cleaned, options: .ignoreUnknownCharacters) {
                 return String(decoding: data, as: UTF8.self)

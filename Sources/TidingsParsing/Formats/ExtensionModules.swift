@@ -32,6 +32,9 @@ enum ExtensionModules {
         }
         if let i = e.first("image", in: Namespace.itunes),
            let url = i.resolve(i.attribute("href") ?? i.attribute("url") ?? i.trimmedText) { return url }
+        for l in e.all("link", in: Namespace.itunes) where l.attribute("rel") == "image" {
+            if let url = l.resolve(l.attribute("href")) { return url }
+        }
         for c in e.all("content", in: Namespace.media)
         where c.attribute("medium") == "image" || c.attribute("type")?.hasPrefix("image/") == true {
             if let url = c.resolve(c.attribute("url")) { return url }

@@ -9,7 +9,7 @@ enum RSSReader {
     static func read(_ root: XMLElement, format: String) -> FeedDocument {
         let channel = root.first("channel", in: Namespace.rssCore) ?? root
         var feed = FeedDocument(format: format)
-        feed.title = channel.core("title").map(PlainText.line)
+        feed.title = (channel.core("title") ?? channel.first("title", in: Namespace.dc)).map(PlainText.line)
         feed.homePageURL = channel.coreLink() ?? ExtensionModules.atomLink(channel, rel: "alternate")
         feed.feedURL = ExtensionModules.atomLink(channel, rel: "self")
         feed.description = (channel.core("description") ?? channel.first("description", in: Namespace.dc)
@@ -20,7 +20,9 @@ enum RSSReader {
         let image = channel.core("image") ?? root.first("image", in: Namespace.rssCore)
         feed.icon = image.flatMap { $0.resolve($0.core("url")?.trimmedText) } ?? ExtensionModules.image(channel)
         var authors: [Author] = []
-        if let editor = channel.core("managingEditor")?.trimmedText, let a = PersonParser.parse(editor) { authors.append(a) }
+        for name in ["managingeditor", "author"] {
+            if let text = channel.core(name)?.trimmedText, let a = PersonParser.parse(text) { authors.append(a) }
+        }
         authors += ExtensionModules.people(channel)
         feed.authors = EntryCompletion.unique(authors)
 
@@ -34,7 +36,8 @@ enum RSSReader {
 
     private static func entry(from item: XMLElement, feed: FeedDocument) -> Entry {
         var e = Entry()
-        e.title = item.core("title").map(PlainText.line)
+        e.title = (item.core("title") ?? item.first("title", in: Namespace.dc)
+            ?? item.first("title", in: Namespace.media)).map(PlainText.line)
         let guidElement = item.core("guid")
         e.guid = guidElement?.trimmedText ?? item.attribute("about", namespace: Namespace.rdf)
         e.url = item.coreLink() ?? ExtensionModules.atomLink(item, rel: "alternate")
@@ -45,10 +48,16 @@ enum RSSReader {
         }
         e.externalURL = ExtensionModules.atomLink(item, rel: "related")
 
-        let description = item.core("description") ?? item.first("description", in: Namespace.dc)
+        // RSS has no summary element, but feeds write one; when a feed has both
+        // `description` and `summary` and no other content, the first is the
+        // summary and the second the content (feedparser's reading).
+        let summaries = item.elements.filter { ($0.name == "description" || $0.name == "summary") && Namespace.rssCore.contains($0.namespace) }
+        var description = summaries.first ?? item.first("description", in: Namespace.dc)
             ?? item.first("summary", in: Namespace.itunes)
-        let content = item.first("encoded", in: Namespace.content) ?? item.first("body", in: Namespace.xhtml)
-            ?? item.first("div", in: Namespace.xhtml)
+        var content = item.first("encoded", in: Namespace.content) ?? item.first("body", in: Namespace.xhtml)
+            ?? item.first("div", in: Namespace.xhtml) ?? item.core("fullitem")
+        if content == nil, summaries.count > 1 { content = summaries[1] }
+        if description == nil, content == nil { description = nil }
         if let description { e.summary = PlainText.block(description) }
         var contentImage: String?
         if let body = content ?? description {
@@ -59,17 +68,18 @@ enum RSSReader {
             contentImage = rendering.firstImage
         }
 
-        e.datePublished = firstDate(item, [("pubDate", Namespace.none), ("pubDate", Namespace.rss10),
+        e.datePublished = firstDate(item, [("pubdate", Namespace.none), ("pubdate", Namespace.rss10),
                                            ("date", Namespace.dc), ("issued", Namespace.dc),
                                            ("created", Namespace.dc), ("published", Namespace.atom)])
         e.dateModified = firstDate(item, [("modified", Namespace.dc), ("updated", Namespace.atom),
-                                          ("lastBuildDate", Namespace.none)])
+                                          ("lastbuilddate", Namespace.none)])
 
         var authors: [Author] = []
         if let a = item.core("author")?.trimmedText, let p = PersonParser.parse(a) { authors.append(p) }
         authors += ExtensionModules.people(item)
         e.authors = authors
-        e.tags = item.elements.filter { $0.name == "category" && Namespace.rssCore.contains($0.namespace) }
+        e.tags = item.all("tags", in: Namespace.none).flatMap { ($0.trimmedText ?? "").split(separator: ",").map(String.init) }
+            + item.elements.filter { $0.name == "category" && Namespace.rssCore.contains($0.namespace) }
             .compactMap(\.trimmedText) + ExtensionModules.tags(item)
 
         var attachments: [Attachment] = []

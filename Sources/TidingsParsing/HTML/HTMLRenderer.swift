@@ -64,23 +64,26 @@ struct HTMLRenderer: HTMLVisitor {
 
     /// Folds white space runs to one space; `\0` marks a kept line break.
     static func fold(_ s: String) -> String {
-        var out = ""
+        // By scalar, not Character: a space followed by U+200D is one
+        // Character that Swift calls white space, and the joiner would be lost.
+        var out = String.UnicodeScalarView()
         var pendingSpace = false
-        for ch in s {
-            if ch == "\u{0}" {
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "\u{0}":
                 while out.last == " " { out.removeLast() }
                 out.append("\n")
                 pendingSpace = false
-            } else if ch.isWhitespace && ch != "\u{A0}" {
+            case " ", "\t", "\n", "\r", "\u{C}", "\u{B}":
                 pendingSpace = true
-            } else {
+            default:
                 if pendingSpace, !out.isEmpty, out.last != "\n" { out.append(" ") }
                 pendingSpace = false
                 out.append(ch)
             }
         }
         while out.last == "\n" { out.removeLast() }
-        return out
+        return String(out)
     }
 
     static func escape(_ s: String, quotes: Bool) -> String {

@@ -43,9 +43,18 @@ enum Transcoder {
         return Array(output[..<produced])
     }
 
+    /// Names feeds use that glibc knows under another name (Python's aliases).
+    private static let aliases: [String: String] = [
+        "ebcdic-cp-us": "IBM037", "ebcdic-cp-ca": "IBM037", "ebcdic-cp-wt": "IBM037",
+        "ebcdic-cp-nl": "IBM037", "ibm039": "IBM037", "ebcdic-cp-be": "IBM500", "ebcdic-cp-ch": "IBM500",
+        "macroman": "MACINTOSH", "maccentraleurope": "MAC-CENTRALEUROPE", "maclatin2": "MAC-CENTRALEUROPE",
+        "maciceland": "MAC-IS", "maccyrillic": "MAC-CYRILLIC", "cp-is": "CP861", "csibm861": "IBM861",
+        "x-sjis": "SHIFT_JIS", "x-euc-jp": "EUC-JP", "gb2312": "GBK",
+    ]
+
     private static func open(_ encoding: String) -> iconv_t? {
-        let name = encoding.trimmingCharacters(in: .whitespaces)
-        var candidates = [name, name.uppercased()]
+        let name = encoding.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "-")
+        var candidates = [aliases[name.lowercased()] ?? name, name.uppercased()]
         let digits = name.filter(\.isNumber)
         if !digits.isEmpty && digits.count == name.filter({ $0 != "-" && $0 != "_" }).count {
             candidates += ["CP\(digits)", "IBM\(digits)"]

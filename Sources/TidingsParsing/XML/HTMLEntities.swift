@@ -17,24 +17,31 @@ enum HTMLEntities {
             guard let space = line.firstIndex(of: " ") else { continue }
             t[String(line[..<space])] = String(line[line.index(after: space)...])
         }
+        // HTML 4 meanings, which feeds written for HTML 4 (and feedparser) expect.
+        t["lang"] = "\u{2329}"
+        t["rang"] = "\u{232A}"
         return t
     }()
 
     private static let cache = Mutex<[String: UInt]>([:])
 
     /// The XML predefined five are left to libxml2 itself.
-    static func predefinedEntity(named name: String) -> xmlEntityPtr? {
+    static func predefinedEntity(named name: String, text: String? = nil) -> xmlEntityPtr? {
         switch name {
         case "amp", "lt", "gt", "quot", "apos": return xmlGetPredefinedEntity(name)
         default: break
         }
-        guard let value = table[name] else { return nil }
+        guard let value = text ?? table[name] else { return nil }
+        // Declared entities are keyed by their text too; the cache is capped so
+        // that a stream of hostile documents cannot grow it without bound.
+        let key = text == nil ? name : name + "\u{0}" + value
         let address = cache.withLock { cache -> UInt in
-            if let existing = cache[name] { return existing }
+            if let existing = cache[key] { return existing }
+            guard cache.count < 8192 else { return 0 }
             guard let entity = xmlNewEntity(nil, name, Int32(XML_INTERNAL_PREDEFINED_ENTITY.rawValue),
                                             nil, nil, value) else { return 0 }
             let bits = UInt(bitPattern: entity)
-            cache[name] = bits
+            cache[key] = bits
             return bits
         }
         return xmlEntityPtr(bitPattern: address)

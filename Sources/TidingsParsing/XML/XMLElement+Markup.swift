@@ -33,7 +33,9 @@ extension XMLElement {
 
     /// A link-valued element or attribute resolved against this element's base.
     func resolve(_ reference: String?) -> String? {
-        guard let reference, !reference.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+        guard let reference else { return nil }
+        // An empty reference is the base itself (RFC 3986 5.2), when there is one.
+        if reference.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return base }
         guard URLResolver.isSafe(reference) else { return nil }
         return URLResolver.resolve(reference, against: base)
     }

@@ -3,7 +3,8 @@
 /// `Namespace`) so readers match by URI, never by the prefix a feed chose.
 final class XMLElement {
     let name: String
-    let namespace: String
+    /// `var` so that a feed whose root uses an unknown default namespace can be adopted (see `adopt`).
+    var namespace: String
     let attributes: [XMLAttribute]
     var children: [XMLChild] = []
     /// The effective `xml:base` (inherited, resolved) for this element's content.
@@ -45,6 +46,13 @@ final class XMLElement {
 
     func all(_ name: String, in namespace: String) -> [XMLElement] {
         elements.filter { $0.name == name && $0.namespace == namespace }
+    }
+
+    /// Re-labels every element in `from` as `to`: a `<feed>` or `<rss>` in a
+    /// made-up default namespace is read as the format it plainly is.
+    func adopt(namespace from: String, as to: String) {
+        if namespace == from { namespace = to }
+        for case .element(let e) in children { e.adopt(namespace: from, as: to) }
     }
 
     /// All character data below this element, in document order.

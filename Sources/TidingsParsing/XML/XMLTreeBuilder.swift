@@ -68,6 +68,16 @@ final class XMLTreeBuilder {
         while !stack.isEmpty { closeElement() }
     }
 
+    /// Internal general entities the document declared, if simple: plain
+    /// text with no references inside, so no expansion can ever nest.
+    private(set) var declaredEntities: [String: String] = [:]
+
+    fileprivate func declare(entity name: String, text: String) {
+        guard declaredEntities.count < 64, text.utf8.count <= 1024,
+              !text.contains("&"), !text.contains("<"), !text.contains("%") else { return }
+        declaredEntities[name] = text
+    }
+
     // MARK: - Events
 
     fileprivate func startElement(name: String, namespace: String, attributes: [XMLAttribute]) {
@@ -77,7 +87,7 @@ final class XMLTreeBuilder {
         var language = parent?.language
         for a in attributes where a.namespace == Namespace.xml {
             if a.name == "base" { base = URLResolver.resolve(a.value, against: base) ?? a.value }
-            if a.name == "lang" { language = a.value }
+            if a.name == "lang" { language = a.value.replacingOccurrences(of: "_", with: "-") }
         }
         let element = XMLElement(name: name, namespace: namespace, attributes: attributes,
                                  base: base, language: language)
@@ -139,7 +149,8 @@ final class XMLTreeBuilder {
         var h = xmlSAXHandler()
         h.initialized = UInt32(XML_SAX2_MAGIC)
         h.startElementNs = { ctx, localname, prefix, uri, _, _, nbAttributes, _, attributes in
-            guard let b = XMLTreeBuilder.builder(ctx), let name = XMLTreeBuilder.string(localname) else { return }
+            // Element names are matched case-insensitively, as feedparser does (`<TiTlE>`).
+            guard let b = XMLTreeBuilder.builder(ctx), let name = XMLTreeBuilder.string(localname)?.lowercased() else { return }
             let ns: String
             if let uri = XMLTreeBuilder.string(uri) {
                 ns = Namespace.canonical(uri: uri)
@@ -155,8 +166,10 @@ final class XMLTreeBuilder {
                     let base = i * 5
                     guard let local = XMLTreeBuilder.string(attributes[base]),
                           let start = attributes[base + 3], let end = attributes[base + 4] else { continue }
-                    let value = String(decoding: UnsafeBufferPointer(start: start, count: end - start),
+                    // Without entity substitution libxml2 leaves `&amp;` in attributes as `&#38;`.
+                    var value = String(decoding: UnsafeBufferPointer(start: start, count: end - start),
                                        as: UTF8.self)
+                    if value.utf8.contains(UInt8(ascii: "&")) { value = HTMLEntities.decode(value) }
                     var attrNS = Namespace.none
                     if let u = XMLTreeBuilder.string(attributes[base + 2]) {
                         attrNS = Namespace.canonical(uri: u)
@@ -176,9 +189,18 @@ final class XMLTreeBuilder {
         h.characters = text
         h.ignorableWhitespace = text
         h.cdataBlock = text
-        h.getEntity = { _, name in
+        h.getEntity = { ctx, name in
             guard let name else { return nil }
-            return HTMLEntities.predefinedEntity(named: String(cString: name))
+            let key = String(cString: name)
+            if let b = XMLTreeBuilder.builder(ctx), let text = b.declaredEntities[key] {
+                return HTMLEntities.predefinedEntity(named: key, text: text)
+            }
+            return HTMLEntities.predefinedEntity(named: key)
+        }
+        h.entityDecl = { ctx, name, type, _, _, content in
+            guard let b = XMLTreeBuilder.builder(ctx), let name, let content,
+                  type == Int32(XML_INTERNAL_GENERAL_ENTITY.rawValue) else { return }
+            b.declare(entity: String(cString: name), text: String(cString: content))
         }
         h.serror = { ctx, error in
             guard let b = XMLTreeBuilder.builder(ctx), let error else { return }
