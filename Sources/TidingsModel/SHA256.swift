@@ -34,9 +34,12 @@ public struct SHA256 {
     }
 
     /// Lower-case hex digest of a string's UTF-8 bytes.
-    public static func hex(_ text: String) -> String {
+    public static func hex(_ text: String) -> String { hex(bytes: Array(text.utf8)) }
+
+    /// Lower-case hex digest of bytes.
+    public static func hex(bytes: [UInt8]) -> String {
         var h = SHA256()
-        h.update(text.utf8)
+        h.update(bytes)
         return h.finish().map { byte in
             let s = String(byte, radix: 16)
             return byte < 16 ? "0" + s : s

@@ -1,0 +1,17 @@
+import Foundation
+import TidingsFetching
+
+/// Everything the daemon can be told, as one value with its defaults here.
+public struct Configuration: Sendable, Codable, Hashable {
+    public var stateDirectory = "./state"
+    public var outputDirectory = "./out"
+    /// How often each feed is polled when it is healthy.
+    public var pollIntervalSeconds: Double = 30 * 60
+    /// Failure back-off doubles from the interval up to this cap.
+    public var maximumBackoffSeconds: Double = 24 * 3600
+    /// Documents larger than this are not parsed.
+    public var maximumDocumentBytes = 32 << 20
+    public var fetch = FetchPolicy()
+
+    public init() {}
+}

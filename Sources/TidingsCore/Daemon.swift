@@ -1,0 +1,69 @@
+import Foundation
+import Logging
+import TidingsFetching
+import TidingsModel
+import TidingsStore
+
+/// The polling loop: polls every due feed, concurrently, then sleeps until
+/// the next one is due. Re-reads the feed list every round, so feeds added
+/// with `tidings add` are picked up while it runs.
+public final class Daemon: Sendable {
+    public let configuration: Configuration
+    let ledger: Ledger
+    let client: HTTPClient
+    let logger: Logger
+    /// The longest the loop sleeps before looking at the feed list again.
+    static let wakeInterval: Double = 5
+
+    public init(configuration: Configuration, logger: Logger) throws(StoreError) {
+        self.configuration = configuration
+        self.logger = logger
+        ledger = try Ledger(configuration: configuration)
+        client = HTTPClient(policy: configuration.fetch)
+    }
+
+    /// Adds the feeds of a list file that are not followed yet.
+    public func importFeedList(_ path: String) async throws -> Int {
+        var added = 0
+        for url in try FeedList.read(path) where try await ledger.add(url: url) { added += 1 }
+        return added
+    }
+
+    /// Polls every enabled feed once, whether due or not.
+    public func pollOnce() async throws -> PollSummary {
+        try await pollRound(all: true)
+    }
+
+    /// Runs until the task is cancelled.
+    public func run() async throws {
+        logger.info("daemon started", metadata: [
+            "interval.seconds": "\(Int(configuration.pollIntervalSeconds))",
+            "output": "\(configuration.outputDirectory)", "state": "\(configuration.stateDirectory)",
+        ])
+        while !Task.isCancelled {
+            let summary = try await pollRound(all: false)
+            if summary.polled > 0 { logger.info("poll round finished", metadata: ["summary": "\(summary)"]) }
+            let next = try await ledger.feeds().compactMap(\.nextPollAt).min() ?? Date().addingTimeInterval(Self.wakeInterval)
+            let wait = min(max(next.timeIntervalSinceNow, 0.05), Self.wakeInterval)
+            try? await Task.sleep(nanoseconds: UInt64(wait * 1e9))
+        }
+    }
+
+    public func shutdown() {
+        client.shutdown()
+    }
+
+    private func pollRound(all: Bool) async throws -> PollSummary {
+        let now = Date()
+        let due = try await ledger.feeds().filter { feed in
+            feed.disabledReason == nil && (all || (feed.nextPollAt ?? .distantPast) <= now)
+        }
+        let poller = Poller(client: client, ledger: ledger, configuration: configuration, logger: logger)
+        return await withTaskGroup(of: PollOutcome.self) { group in
+            for feed in due { group.addTask { await poller.poll(feed, now: now) } }
+            var summary = PollSummary()
+            for await outcome in group { summary.add(outcome) }
+            return summary
+        }
+    }
+}

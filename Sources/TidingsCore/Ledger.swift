@@ -1,0 +1,29 @@
+import Foundation
+import TidingsModel
+import TidingsStore
+
+/// The daemon's single owner of the state database and the article files.
+/// Polls run concurrently; everything they write goes through here, one at
+/// a time, so each feed's articles land in one transaction.
+public actor Ledger {
+    private let registry: FeedRegistry
+    private let store: ArticleStore
+
+    public init(configuration: Configuration) throws(StoreError) {
+        registry = try FeedRegistry(stateDirectory: configuration.stateDirectory)
+        store = try ArticleStore(stateDirectory: configuration.stateDirectory,
+                                 outputDirectory: configuration.outputDirectory)
+    }
+
+    public func feeds() throws(StoreError) -> [FeedRecord] { try registry.all() }
+
+    public func add(url: String) throws(StoreError) -> Bool { try registry.add(url: url).1 }
+
+    public func save(_ feed: FeedRecord) throws(StoreError) { try registry.save(feed) }
+
+    public func record(_ entries: [Entry], feed: FeedIdentity, at now: Date) throws(StoreError) -> ArticleStore.Summary {
+        try store.record(entries, feed: feed, at: now)
+    }
+
+    public func articleCount() throws(StoreError) -> Int { try store.count() }
+}

@@ -1,0 +1,40 @@
+/// What one poll of one feed came to.
+public enum PollOutcome: Sendable, Hashable {
+    /// Fetched and parsed; articles recorded.
+    case updated(new: Int, updated: Int, unchanged: Int)
+    /// 304, or a body byte-identical to the last one: nothing parsed.
+    case notModified
+    case failed(String)
+    /// Not polled: disabled, or the daemon is stopping.
+    case skipped
+
+    public var isFailure: Bool { if case .failed = self { true } else { false } }
+}
+
+/// Totals over a round of polls, for the one-line summary.
+public struct PollSummary: Sendable, Hashable, CustomStringConvertible {
+    public var polled = 0
+    public var notModified = 0
+    public var failed = 0
+    public var newArticles = 0
+    public var updatedArticles = 0
+
+    public init() {}
+
+    public mutating func add(_ outcome: PollOutcome) {
+        switch outcome {
+        case .skipped: return
+        case .notModified: notModified += 1
+        case .failed: failed += 1
+        case .updated(let n, let u, _):
+            newArticles += n
+            updatedArticles += u
+        }
+        polled += 1
+    }
+
+    public var description: String {
+        "polled \(polled) feeds: \(notModified) not modified, \(failed) failed; "
+            + "articles: \(newArticles) new, \(updatedArticles) updated"
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Logging
+import TidingsFetching
+import TidingsModel
+import TidingsParsing
+import TidingsStore
+
+/// Polls one feed: fetch, parse, record, and remember how it went. Every
+/// outcome, good or bad, is written to the feed's record; nothing here
+/// throws, so one feed can never stop the others.
+public struct Poller: Sendable {
+    let client: HTTPClient
+    let ledger: Ledger
+    let configuration: Configuration
+    let logger: Logger
+
+    public init(client: HTTPClient, ledger: Ledger, configuration: Configuration, logger: Logger) {
+        self.client = client
+        self.ledger = ledger
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public func poll(_ initial: FeedRecord, now: Date = Date()) async -> PollOutcome {
+        var feed = initial
+        guard feed.disabledReason == nil else { return .skipped }
+        var log = logger
+        log[metadataKey: "feed.url"] = "\(feed.url)"
+        log[metadataKey: "feed.id"] = "\(feed.id)"
+
+        let request = FetchRequest(url: feed.url, etag: feed.etag, lastModified: feed.lastModified,
+                                   allowFileScheme: feed.url.lowercased().hasPrefix("file:"))
+        let outcome: PollOutcome
+        do {
+            let response = try await client.fetch(request)
+            outcome = await handle(response, feed: &feed, now: now, log: log)
+        } catch FetchError.shutdown {
+            return .skipped
+        } catch {
+            outcome = fail(&feed, result: error.kind, message: error.description, status: nil, now: now, log: log)
+        }
+        feed.lastPollAt = now
+        do {
+            try await ledger.save(feed)
+        } catch {
+            log.error("cannot save feed state", metadata: ["error": "\(error)"])
+        }
+        return outcome
+    }
+
+    private func handle(_ response: FetchResponse, feed: inout FeedRecord, now: Date, log: Logger) async -> PollOutcome {
+        feed.lastHTTPStatus = response.status
+        if response.isNotModified {
+            succeed(&feed, result: "not modified", now: now)
+            log.info("feed not modified", metadata: ["http.status": "304"])
+            return .notModified
+        }
+        guard response.isSuccess else {
+            return fail(&feed, result: "http \(response.status)", message: "http \(response.status)",
+                        status: response.status, now: now, log: log)
+        }
+        let hash = SHA256.hex(bytes: response.body)
+        if hash == feed.bodyHash {
+            remember(response, in: &feed)
+            succeed(&feed, result: "unchanged", now: now)
+            log.info("feed body unchanged", metadata: ["http.status": "\(response.status)"])
+            return .notModified
+        }
+        let document: FeedDocument
+        do {
+            document = try FeedParser.parse(response.body, url: response.finalURL, charset: response.charset,
+                                            maximumBytes: configuration.maximumDocumentBytes)
+        } catch {
+            return fail(&feed, result: "not a feed", message: error.description, status: response.status, now: now, log: log)
+        }
+        feed.title = document.title ?? feed.title
+        feed.homePageURL = document.homePageURL ?? feed.homePageURL
+        let identity = FeedIdentity(id: feed.id, url: feed.url, title: feed.title, homePageURL: feed.homePageURL)
+        do {
+            let summary = try await ledger.record(document.entries, feed: identity, at: now)
+            remember(response, in: &feed)
+            feed.bodyHash = hash
+            succeed(&feed, result: "ok", now: now)
+            log.info("feed polled", metadata: [
+                "http.status": "\(response.status)", "articles.new": "\(summary.new)",
+                "articles.updated": "\(summary.updated)", "articles.unchanged": "\(summary.unchanged)",
+            ])
+            return .updated(new: summary.new, updated: summary.updated, unchanged: summary.unchanged)
+        } catch {
+            // Validators are not advanced: the next poll fetches and records again.
+            return fail(&feed, result: "store", message: error.description, status: response.status, now: now, log: log)
+        }
+    }
+
+    private func remember(_ response: FetchResponse, in feed: inout FeedRecord) {
+        feed.etag = response.etag
+        feed.lastModified = response.lastModified
+    }
+
+    private func succeed(_ feed: inout FeedRecord, result: String, now: Date) {
+        feed.lastResult = result
+        feed.lastError = nil
+        feed.consecutiveFailures = 0
+        feed.nextPollAt = now.addingTimeInterval(configuration.pollIntervalSeconds)
+    }
+
+    private func fail(_ feed: inout FeedRecord, result: String, message: String, status: Int?,
+                      now: Date, log: Logger) -> PollOutcome {
+        feed.lastResult = result
+        feed.lastError = message
+        feed.consecutiveFailures += 1
+        feed.nextPollAt = now.addingTimeInterval(Backoff.delay(failures: feed.consecutiveFailures,
+                                                               base: configuration.pollIntervalSeconds,
+                                                               cap: configuration.maximumBackoffSeconds))
+        log.warning("feed poll failed", metadata: [
+            "error": "\(message)", "failures": "\(feed.consecutiveFailures)",
+            "http.status": "\(status.map(String.init) ?? "-")",
+        ])
+        return .failed(message)
+    }
+}

@@ -1,0 +1,148 @@
+internal import CCurl
+import Foundation
+
+/// One HTTP transfer: owns its curl easy handle and header list and frees
+/// them in `deinit`. Created on the caller's side, then touched only by the
+/// client's loop thread until it completes (hence `@unchecked Sendable`).
+final class Transfer: @unchecked Sendable {
+    let easy: UnsafeMutableRawPointer
+    private var requestHeaders: UnsafeMutablePointer<curl_slist>?
+    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+    let request: FetchRequest
+    let policy: FetchPolicy
+    private let continuation: CheckedContinuation<Result<FetchResponse, FetchError>, Never>
+
+    private(set) var body: [UInt8] = []
+    private(set) var exceededLimit = false
+    /// Set by the open-socket callback when it refused an address.
+    var refusedAddress: String?
+    private var responses: [(status: Int, headers: [String: String])] = []
+
+    init?(request: FetchRequest, policy: FetchPolicy,
+          continuation: CheckedContinuation<Result<FetchResponse, FetchError>, Never>) {
+        guard let easy = curl_easy_init() else { return nil }
+        self.easy = easy
+        self.request = request
+        self.policy = policy
+        self.continuation = continuation
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    }
+
+    deinit {
+        curl_easy_cleanup(easy)
+        curl_slist_free_all(requestHeaders)
+        errorBuffer.deallocate()
+    }
+
+    /// Sets every option; returns a failure if libcurl refused one.
+    func configure() -> FetchError? {
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        var protocols = "http,https"
+        if request.allowFileScheme { protocols += ",file" }
+        var codes: [CURLcode] = [
+            tdc_easy_setopt_string(easy, CURLOPT_URL, request.url),
+            tdc_easy_setopt_pointer(easy, CURLOPT_PRIVATE, me),
+            tdc_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer),
+            tdc_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1),
+            tdc_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, protocols),
+            tdc_easy_setopt_string(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"),
+            tdc_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 1),
+            tdc_easy_setopt_long(easy, CURLOPT_MAXREDIRS, policy.maximumRedirects),
+            tdc_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT, policy.connectTimeoutSeconds),
+            tdc_easy_setopt_long(easy, CURLOPT_TIMEOUT, policy.totalTimeoutSeconds),
+            tdc_easy_setopt_long(easy, CURLOPT_LOW_SPEED_LIMIT, policy.lowSpeedBytesPerSecond),
+            tdc_easy_setopt_long(easy, CURLOPT_LOW_SPEED_TIME, policy.lowSpeedSeconds),
+            tdc_easy_setopt_string(easy, CURLOPT_USERAGENT, policy.userAgent),
+            // "" asks for every encoding this libcurl can decode, and decodes it.
+            tdc_easy_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, ""),
+            tdc_easy_setopt_off(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(policy.maximumBodyBytes)),
+            tdc_easy_setopt_write(easy, CURLOPT_WRITEFUNCTION, Transfer.onBody),
+            tdc_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, me),
+            tdc_easy_setopt_write(easy, CURLOPT_HEADERFUNCTION, Transfer.onHeader),
+            tdc_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, me),
+        ]
+        if policy.refusePrivateAddresses {
+            codes.append(tdc_easy_setopt_opensocket(easy, AddressGuard.openSocket))
+            codes.append(tdc_easy_setopt_pointer(easy, CURLOPT_OPENSOCKETDATA, me))
+        }
+        var headers = [
+            "Accept: application/rss+xml, application/atom+xml, application/feed+json, "
+                + "application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5",
+        ]
+        if let etag = request.etag { headers.append("If-None-Match: \(etag)") }
+        if let modified = request.lastModified { headers.append("If-Modified-Since: \(modified)") }
+        for h in headers { requestHeaders = curl_slist_append(requestHeaders, h) }
+        codes.append(tdc_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, requestHeaders))
+        if let bad = codes.first(where: { $0 != CURLE_OK }) {
+            return .other(code: Int(bad.rawValue), message: String(cString: curl_easy_strerror(bad)))
+        }
+        return nil
+    }
+
+    /// Called once on the loop thread with libcurl's verdict.
+    func complete(_ code: CURLcode) {
+        continuation.resume(returning: result(code))
+    }
+
+    func fail(_ error: FetchError) {
+        continuation.resume(returning: .failure(error))
+    }
+
+    private func result(_ code: CURLcode) -> Result<FetchResponse, FetchError> {
+        if code != CURLE_OK {
+            return .failure(FetchError(curlCode: code, detail: String(cString: errorBuffer),
+                                       exceededLimit: exceededLimit, limit: policy.maximumBodyBytes,
+                                       refusedAddress: refusedAddress))
+        }
+        var status = 0
+        _ = tdc_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        var effective: UnsafeMutablePointer<CChar>?
+        _ = tdc_easy_getinfo_string(easy, CURLINFO_EFFECTIVE_URL, &effective)
+        let final = responses.last?.headers ?? [:]
+        var redirects: [FetchResponse.Redirect] = []
+        for r in responses.dropLast() where (300..<400).contains(r.status) {
+            if let location = r.headers["location"] { redirects.append(.init(status: r.status, location: location)) }
+        }
+        return .success(FetchResponse(
+            status: status == 0 ? 200 : status,  // file: URLs have no status
+            body: body, etag: final["etag"], lastModified: final["last-modified"],
+            contentType: final["content-type"], retryAfter: final["retry-after"],
+            cacheControl: final["cache-control"],
+            finalURL: effective.map { String(cString: $0) } ?? request.url, redirects: redirects))
+    }
+
+    // MARK: - C callbacks
+
+    private static let onBody: tdc_write_callback = { data, size, count, context in
+        guard let data, let context else { return 0 }
+        let t = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+        let n = size * count
+        // The limit is on decoded bytes: libcurl calls us after decompression,
+        // so a gzip bomb stops here, at the limit, not at the end of the bomb.
+        if t.body.count + n > t.policy.maximumBodyBytes {
+            t.exceededLimit = true
+            return 0
+        }
+        t.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: n))
+        return n
+    }
+
+    private static let onHeader: tdc_write_callback = { data, size, count, context in
+        guard let data, let context else { return 0 }
+        let t = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+        let n = size * count
+        let line = String(decoding: UnsafeRawBufferPointer(start: data, count: n), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        if line.hasPrefix("HTTP/") {
+            let parts = line.split(separator: " ", maxSplits: 2)
+            let status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+            t.responses.append((status, [:]))
+        } else if let colon = line.firstIndex(of: ":") {
+            let name = line[..<colon].lowercased().trimmingCharacters(in: .whitespaces)
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            if t.responses.isEmpty { t.responses.append((0, [:])) }
+            t.responses[t.responses.count - 1].headers[name] = value
+        }
+        return n
+    }
+}

@@ -1,0 +1,129 @@
+internal import CSQLite
+import Foundation
+
+/// A SQLite connection, owned: opened in init, closed in deinit. WAL mode so
+/// the CLI can read and write while the daemon runs; a busy timeout so the
+/// two wait for each other instead of failing. Not shared across threads:
+/// each component that needs the database opens its own connection.
+final class Database {
+    private let handle: OpaquePointer
+
+    init(path: String) throws(StoreError) {
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite3_close(db)
+            throw .sqlite(code: rc, message: "\(message): \(path)")
+        }
+        handle = db
+        sqlite3_busy_timeout(db, 10_000)
+        try execute("PRAGMA journal_mode=WAL")
+        try execute("PRAGMA synchronous=NORMAL")
+        try execute("PRAGMA foreign_keys=ON")
+    }
+
+    deinit { sqlite3_close_v2(handle) }
+
+    func execute(_ sql: String) throws(StoreError) {
+        var error: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &error)
+        if rc != SQLITE_OK {
+            let message = error.map { String(cString: $0) } ?? "error"
+            sqlite3_free(error)
+            throw .sqlite(code: rc, message: message)
+        }
+    }
+
+    func prepare(_ sql: String) throws(StoreError) -> Statement {
+        var stmt: OpaquePointer?
+        let rc = sqlite3_prepare_v2(handle, sql, -1, &stmt, nil)
+        guard rc == SQLITE_OK, let stmt else { throw lastError(rc) }
+        return Statement(stmt, db: self)
+    }
+
+    /// Runs `body` in one transaction: all of it lands, or none of it.
+    func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let value = try body()
+            try execute("COMMIT")
+            return value
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    var changes: Int { Int(sqlite3_changes(handle)) }
+
+    func lastError(_ rc: Int32) -> StoreError {
+        .sqlite(code: rc, message: String(cString: sqlite3_errmsg(handle)))
+    }
+}
+
+/// A prepared statement, owned and finalized in deinit. Values bind by position.
+final class Statement {
+    private let stmt: OpaquePointer
+    private let db: Database
+
+    fileprivate init(_ stmt: OpaquePointer, db: Database) {
+        self.stmt = stmt
+        self.db = db
+    }
+
+    deinit { sqlite3_finalize(stmt) }
+
+    enum Value {
+        case text(String?)
+        case int(Int64?)
+        case real(Double?)
+    }
+
+    @discardableResult
+    func bind(_ values: [Value]) throws(StoreError) -> Statement {
+        sqlite3_reset(stmt)
+        sqlite3_clear_bindings(stmt)
+        for (i, v) in values.enumerated() {
+            let index = Int32(i + 1)
+            let rc: Int32
+            switch v {
+            case .text(let s?): rc = sqlite3_bind_text(stmt, index, s, -1, tds_transient())
+            case .int(let n?): rc = sqlite3_bind_int64(stmt, index, n)
+            case .real(let d?): rc = sqlite3_bind_double(stmt, index, d)
+            default: rc = sqlite3_bind_null(stmt, index)
+            }
+            if rc != SQLITE_OK { throw db.lastError(rc) }
+        }
+        return self
+    }
+
+    /// Steps once; true while a row is available.
+    func step() throws(StoreError) -> Bool {
+        let rc = sqlite3_step(stmt)
+        switch rc {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default: throw db.lastError(rc)
+        }
+    }
+
+    func run(_ values: [Value]) throws(StoreError) {
+        try bind(values)
+        while try step() {}
+    }
+
+    func text(_ column: Int32) -> String? {
+        guard sqlite3_column_type(stmt, column) != SQLITE_NULL, let p = sqlite3_column_text(stmt, column) else { return nil }
+        return String(cString: p)
+    }
+
+    func int(_ column: Int32) -> Int64? {
+        sqlite3_column_type(stmt, column) == SQLITE_NULL ? nil : sqlite3_column_int64(stmt, column)
+    }
+
+    func real(_ column: Int32) -> Double? {
+        sqlite3_column_type(stmt, column) == SQLITE_NULL ? nil : sqlite3_column_double(stmt, column)
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// POSIX file operations with errors that name the path. Atomic replacement
+/// is here: a reader sees the old file or the new one, never part of one.
+enum FileSystem {
+    static func makeDirectory(_ path: String) throws(StoreError) {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw .io(path: path, errno: errno, message: "cannot create directory")
+        }
+    }
+
+    static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0
+    }
+
+    /// Writes `bytes` to a new file in `stagingDirectory`, flushes it to disk,
+    /// then renames it over `path` (same file system, so the rename is atomic).
+    /// The caller fsyncs the target directory (`syncDirectory`) before it
+    /// records the write as done.
+    static func replaceAtomically(_ path: String, with bytes: [UInt8], stagingDirectory: String) throws(StoreError) {
+        let temp = stagingDirectory + "/" + UUID().uuidString + ".tmp"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .io(path: temp, errno: errno, message: "cannot create") }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let e = errno
+                close(fd)
+                unlink(temp)
+                throw .io(path: temp, errno: e, message: "cannot write")
+            }
+            offset += n
+        }
+        if fsync(fd) != 0 {
+            let e = errno
+            close(fd)
+            unlink(temp)
+            throw .io(path: temp, errno: e, message: "cannot fsync")
+        }
+        close(fd)
+        if rename(temp, path) != 0 {
+            let e = errno
+            unlink(temp)
+            throw .io(path: path, errno: e, message: "cannot rename into place")
+        }
+    }
+
+    /// Makes a rename durable: the directory entry itself is flushed.
+    static func syncDirectory(_ path: String) throws(StoreError) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw .io(path: path, errno: errno, message: "cannot open directory") }
+        defer { close(fd) }
+        if fsync(fd) != 0 { throw .io(path: path, errno: errno, message: "cannot fsync directory") }
+    }
+
+    /// Removes what a killed writer left in the staging directory.
+    static func clearStaging(_ path: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
+        for name in names where name.hasSuffix(".tmp") { unlink(path + "/" + name) }
+    }
+
+    static func read(_ path: String) -> [UInt8]? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return [UInt8](data)
+    }
+}

@@ -1,0 +1,53 @@
+/// The state database's schema, migrated forward by `PRAGMA user_version`.
+/// Append a migration; never edit one that has shipped.
+enum Schema {
+    static let migrations: [String] = [
+        """
+        CREATE TABLE feeds (
+            id TEXT PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            added_url TEXT NOT NULL,
+            added_at REAL NOT NULL,
+            title TEXT,
+            home_page_url TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            body_hash TEXT,
+            last_poll_at REAL,
+            last_result TEXT,
+            last_http_status INTEGER,
+            last_error TEXT,
+            consecutive_failures INTEGER NOT NULL DEFAULT 0,
+            next_poll_at REAL,
+            disabled_reason TEXT,
+            pending_move_url TEXT,
+            pending_move_since REAL,
+            pending_move_count INTEGER NOT NULL DEFAULT 0,
+            moved_from TEXT
+        );
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY,
+            feed_id TEXT NOT NULL,
+            path TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            first_seen REAL NOT NULL,
+            last_changed REAL NOT NULL
+        );
+        CREATE INDEX articles_by_feed ON articles(feed_id);
+        """,
+    ]
+
+    static func migrate(_ db: Database) throws(StoreError) {
+        let stmt = try db.prepare("PRAGMA user_version")
+        _ = try stmt.step()
+        let current = Int(stmt.int(0) ?? 0)
+        guard current < migrations.count else { return }
+        try db.transaction { () throws(StoreError) in
+            for version in current..<migrations.count {
+                try db.execute(migrations[version])
+            }
+            try db.execute("PRAGMA user_version = \(migrations.count)")
+        }
+    }
+}
