@@ -22,6 +22,8 @@ let package = Package(
                        providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
+        // Tests only: the test server's gzip and deflate bodies.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "TidingsModel"),
         .target(name: "TidingsParsing", dependencies: ["TidingsModel", "CLibXML2"]),
@@ -40,7 +42,7 @@ let package = Package(
             "TidingsCore", "TidingsParsing", "TidingsModel", "TidingsStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .target(name: "TidingsTestSupport", dependencies: ["TidingsModel"]),
+        .target(name: "TidingsTestSupport", dependencies: ["TidingsModel", "CZlib"]),
 
         .testTarget(name: "TidingsModelTests", dependencies: ["TidingsModel", "TidingsTestSupport"]),
         .testTarget(name: "TidingsParsingTests", dependencies: ["TidingsParsing", "TidingsTestSupport"],

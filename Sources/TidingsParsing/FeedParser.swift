@@ -16,6 +16,15 @@ public enum FeedParser {
         if looksLikeJSON(bytes) { return try JSONFeedReader.read(bytes, base: url) }
         let decoded = DocumentDecoder.decode(bytes, httpCharset: charset)
         let root = try XMLTreeBuilder.parse(utf8: decoded.utf8, base: url)
+        if url == nil || url?.lowercased().hasPrefix("file:") == true {
+            // A document read from disk has no web address of its own: resolve
+            // its relative links against the site it says it belongs to.
+            let channel = root.first("channel", in: Namespace.rssCore)
+            if let site = channel?.coreLink() ?? AtomReader.link(root, rel: "alternate"),
+               site.lowercased().hasPrefix("http") {
+                root.rebase(from: url, to: site)
+            }
+        }
         var document: FeedDocument
         switch (root.name.lowercased(), root.namespace) {
         case ("rss", let ns) where !Namespace.rssCore.contains(ns):

@@ -8,7 +8,7 @@ final class XMLElement {
     let attributes: [XMLAttribute]
     var children: [XMLChild] = []
     /// The effective `xml:base` (inherited, resolved) for this element's content.
-    let base: String?
+    private(set) var base: String?
     /// The effective `xml:lang`, inherited from ancestors.
     let language: String?
 
@@ -53,6 +53,12 @@ final class XMLElement {
     func adopt(namespace from: String, as to: String) {
         if namespace == from { namespace = to }
         for case .element(let e) in children { e.adopt(namespace: from, as: to) }
+    }
+
+    /// Replaces the document's own base where no `xml:base` overrode it.
+    func rebase(from old: String?, to new: String) {
+        if base == old { base = new }
+        for case .element(let e) in children { e.rebase(from: old, to: new) }
     }
 
     /// All character data below this element, in document order.

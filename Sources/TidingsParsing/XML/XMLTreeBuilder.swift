@@ -101,8 +101,22 @@ final class XMLTreeBuilder {
         stack.append(element)
     }
 
+    /// libxml2 reports a mismatched end tag (`<b>` closed by `</title>`) as the
+    /// end of the element *it* has open (`b`), and then keeps `title` open,
+    /// which would swallow every following item. The error it raises just
+    /// before carries the end tag's real name; we close up to that element,
+    /// as a browser would, so later items stay where the author put them.
+    private var mismatchedEndName: String?
+
     fileprivate func endElement() {
         guard !stack.isEmpty else { return }
+        if let name = mismatchedEndName {
+            mismatchedEndName = nil
+            if let depth = stack.lastIndex(where: { $0.name == name }) {
+                while stack.count > depth { closeElement() }
+                return
+            }
+        }
         closeElement()
     }
 
@@ -122,7 +136,11 @@ final class XMLTreeBuilder {
         pendingText = ""
     }
 
-    fileprivate func recordError(message: String, line: Int, column: Int, level: xmlErrorLevel) {
+    fileprivate func recordError(message: String, line: Int, column: Int, level: xmlErrorLevel,
+                                 code: Int32, endTagName: String?) {
+        if code == Int32(XML_ERR_TAG_NAME_MISMATCH.rawValue), let endTagName {
+            mismatchedEndName = endTagName.split(separator: ":").last.map { $0.lowercased() }
+        }
         if firstError == nil, level == XML_ERR_FATAL {
             firstError = .notXML("\(message) at line \(line), column \(column)")
         }
@@ -207,7 +225,8 @@ final class XMLTreeBuilder {
             let message = (XMLTreeBuilder.string(error.pointee.message.map { UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self) }) ?? "xml error")
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             b.recordError(message: message, line: Int(error.pointee.line),
-                          column: Int(error.pointee.int2), level: error.pointee.level)
+                          column: Int(error.pointee.int2), level: error.pointee.level,
+                          code: error.pointee.code, endTagName: error.pointee.str2.map { String(cString: $0) })
         }
         return h
     }

@@ -1,0 +1,121 @@
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real HTTP/1.1 server on 127.0.0.1 for tests, scriptable so that it can
+/// misbehave: trickle bytes, reset a connection mid-body, lie about lengths.
+/// One thread accepts; each connection gets a thread; every response closes
+/// its connection. It records the requests it saw.
+public final class TestHTTPServer: @unchecked Sendable {
+    public let port: UInt16
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    private let listener: Int32
+    private let handler: @Sendable (TestRequest) -> TestResponse
+    private let seen = Mutex<[TestRequest]>([])
+    private let stopped = Mutex(false)
+
+    public init(handler: @escaping @Sendable (TestRequest) -> TestResponse) throws {
+        self.handler = handler
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestServerError("socket: errno \(errno)") }
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 128) == 0 else {
+            close(fd)
+            throw TestServerError("bind/listen: errno \(errno)")
+        }
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
+        port = UInt16(bigEndian: addr.sin_port)
+        listener = fd
+        let thread = Thread { [self] in acceptLoop() }
+        thread.start()
+    }
+
+    deinit { stop() }
+
+    public var requests: [TestRequest] { seen.withLock { $0 } }
+
+    public func stop() {
+        let already = stopped.withLock { s -> Bool in defer { s = true }; return s }
+        if !already {
+            shutdown(listener, Int32(SHUT_RDWR))
+            close(listener)
+        }
+    }
+
+    private func acceptLoop() {
+        while !stopped.withLock({ $0 }) {
+            let client = accept(listener, nil, nil)
+            if client < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            let thread = Thread { [self] in serve(client) }
+            thread.start()
+        }
+    }
+
+    private func serve(_ fd: Int32) {
+        defer { close(fd) }
+        var buffer: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while !buffer.containsHeaderEnd {
+            let n = read(fd, &chunk, chunk.count)
+            if n <= 0 { return }
+            buffer += chunk[0..<n]
+            if buffer.count > 1 << 20 { return }
+        }
+        guard let request = TestRequest(parsing: buffer) else { return }
+        seen.withLock { $0.append(request) }
+        handler(request).write(to: fd)
+    }
+}
+
+public struct TestServerError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ d: String) { description = d }
+}
+
+public struct TestRequest: Sendable {
+    public let method: String
+    public let path: String
+    /// Header names lower-cased.
+    public let headers: [String: String]
+
+    init?(parsing bytes: [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        var lines = text.components(separatedBy: "\r\n")
+        let first = lines.removeFirst().split(separator: " ")
+        guard first.count >= 2 else { return nil }
+        method = String(first[0])
+        path = String(first[1])
+        var h: [String: String] = [:]
+        for line in lines {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            h[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        headers = h
+    }
+}
+
+extension [UInt8] {
+    fileprivate var containsHeaderEnd: Bool {
+        guard count >= 4 else { return false }
+        for i in 0...(count - 4) where self[i] == 13 && self[i + 1] == 10 && self[i + 2] == 13 && self[i + 3] == 10 {
+            return true
+        }
+        return false
+    }
+}

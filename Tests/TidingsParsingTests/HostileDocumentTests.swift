@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+import TidingsModel
+@testable import TidingsParsing
+
+/// Documents written to hurt a parser: they must yield a result or a clear
+/// error, quickly, and never read files or the network.
+@Suite struct HostileDocumentTests {
+    @Test func externalEntityIsNeverResolved() throws {
+        let xml = """
+            <?xml version="1.0"?>
+            <!DOCTYPE rss [ <!ENTITY xxe SYSTEM "file:///etc/passwd"> ]>
+            <rss version="2.0"><channel><title>t&xxe;</title><item><title>&xxe;</title><description>&xxe;</description></item></channel></rss>
+            """
+        let doc = try FeedParser.parse(Array(xml.utf8))
+        let everything = "\(doc)"
+        #expect(!everything.contains("root:"))
+        #expect(doc.title == "t")
+    }
+
+    @Test func parameterEntityAndExternalDTDAreNotFetched() throws {
+        let xml = """
+            <?xml version="1.0"?>
+            <!DOCTYPE rss SYSTEM "http://127.0.0.1:9/never.dtd" [ <!ENTITY % p SYSTEM "file:///etc/passwd"> %p; ]>
+            <rss version="2.0"><channel><title>ok</title></channel></rss>
+            """
+        #expect(try FeedParser.parse(Array(xml.utf8)).title == "ok")
+    }
+
+    @Test func billionLaughsFinishesWithoutExpansion() throws {
+        var decl = "<!ENTITY lol0 \"lol\">"
+        for i in 1...12 {
+            decl += "<!ENTITY lol\(i) \"" + String(repeating: "&lol\(i - 1);", count: 10) + "\">"
+        }
+        let xml = "<?xml version=\"1.0\"?><!DOCTYPE rss [\(decl)]><rss><channel><title>&lol12;</title><item><title>x</title></item></channel></rss>"
+        let start = Date()
+        let doc = try FeedParser.parse(Array(xml.utf8))
+        #expect(Date().timeIntervalSince(start) < 5)
+        #expect((doc.title ?? "").count < 100)
+        #expect(doc.entries.count == 1)
+    }
+
+    @Test func simpleDeclaredEntityIsHonoured() throws {
+        let xml = "<!DOCTYPE rss [<!ENTITY site \"Example\">]><rss><channel><title>&site; news</title></channel></rss>"
+        #expect(try FeedParser.parse(Array(xml.utf8)).title == "Example news")
+    }
+
+    @Test func documentOverTheLimitIsRefused() {
+        let bytes = Array("<rss><channel><title>".utf8) + [UInt8](repeating: 0x61, count: 2000) + Array("</title></channel></rss>".utf8)
+        #expect(throws: ParseError.tooLarge(limit: 1000)) { try FeedParser.parse(bytes, maximumBytes: 1000) }
+    }
+
+    @Test func htmlPageIsNotAFeed() {
+        let html = "<!DOCTYPE html><html><head><title>Home</title></head><body><p>hi</p></body></html>"
+        #expect(throws: ParseError.notAFeed("an HTML page")) { try FeedParser.parse(Array(html.utf8)) }
+    }
+
+    @Test func otherXMLIsNotAFeedAndSaysWhatItIs() {
+        #expect(throws: ParseError.notAFeed("an XML document whose root element is <svg>")) {
+            try FeedParser.parse(Array("<svg xmlns='http://www.w3.org/2000/svg'></svg>".utf8))
+        }
+    }
+
+    @Test(arguments: [[UInt8](), Array("   ".utf8), [0xFF, 0xFE, 0x00], Array("{not json".utf8), Array("<".utf8)])
+    func garbageGivesAnError(bytes: [UInt8]) {
+        #expect(throws: ParseError.self) { try FeedParser.parse(bytes) }
+    }
+
+    /// Every fixture cut at many offsets, and random bytes: a result or an
+    /// error, never a crash or a hang.
+    @Test func truncatedAndRandomInputNeverCrashes() throws {
+        let dir = Bundle.module.resourcePath! + "/Fixtures"
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { !$0.hasSuffix(".expected.json") }
+        var runs = 0
+        for file in files {
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/" + file)))
+            let step = max(1, bytes.count / 97)
+            for cut in stride(from: 0, through: bytes.count, by: step) {
+                _ = try? FeedParser.parse(Array(bytes[..<cut]))
+                runs += 1
+            }
+        }
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let count = Int.random(in: 0..<4096, using: &rng)
+            var noise = (0..<count).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            if Bool.random() { noise = Array("<rss><channel><item><title>".utf8) + noise }
+            _ = try? FeedParser.parse(noise)
+            runs += 1
+        }
+        #expect(runs > 500)
+    }
+}
