@@ -49,7 +49,10 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TidingsFetchingTests", dependencies: ["TidingsFetching", "TidingsTestSupport"]),
         .testTarget(name: "TidingsStoreTests", dependencies: ["TidingsStore", "TidingsTestSupport"]),
-        .testTarget(name: "TidingsCoreTests", dependencies: ["TidingsCore", "TidingsTestSupport"]),
+        .testTarget(name: "TidingsCoreTests", dependencies: [
+            "TidingsCore", "TidingsTestSupport", "TidingsStore", "TidingsModel",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+import TidingsModel
+@testable import TidingsStore
+import TidingsTestSupport
+
+@Suite struct ArticleStoreTests {
+    let feed = FeedIdentity(id: "0123456789abcdef", url: "https://example.com/feed", title: "Example")
+    let day1 = Date(timeIntervalSince1970: 1_764_000_000)  // 2025-11-24
+    var day2: Date { day1.addingTimeInterval(86_400 * 3) }
+
+    func makeStore(_ root: String) throws -> ArticleStore {
+        try ArticleStore(stateDirectory: root + "/state", outputDirectory: root + "/out")
+    }
+
+    func modificationTimes(_ root: String) -> [String: Date] {
+        var out: [String: Date] = [:]
+        for f in TestPaths.files(under: root + "/out/articles", suffix: ".json") {
+            out[f] = (try? FileManager.default.attributesOfItem(atPath: f)[.modificationDate] as? Date) ?? nil
+        }
+        return out
+    }
+
+    @Test func newArticlesGetOneFileEachUnderTheirFirstSeenDate() throws {
+        let root = TestPaths.temporaryDirectory()
+        let store = try makeStore(root)
+        let summary = try store.record([Entry(guid: "1", title: "One"), Entry(guid: "2", title: "Two")], feed: feed, at: day1)
+        #expect(summary.new == 2)
+        let files = TestPaths.files(under: root + "/out/articles", suffix: ".json")
+        #expect(files.count == 2)
+        #expect(files.allSatisfy { $0.contains("/articles/2025/11/24/") })
+        let article = try JSONDecoder().decode(Article.self, from: Data(contentsOf: URL(fileURLWithPath: files[0])))
+        #expect(URL(fileURLWithPath: files[0]).lastPathComponent == article.id + ".json")
+    }
+
+    @Test func unchangedArticleIsNotRewritten() throws {
+        let root = TestPaths.temporaryDirectory()
+        let store = try makeStore(root)
+        _ = try store.record([Entry(guid: "1", title: "One")], feed: feed, at: day1)
+        let before = modificationTimes(root)
+        Thread.sleep(forTimeInterval: 1.1)
+        let summary = try store.record([Entry(guid: "1", title: "One")], feed: feed, at: day2)
+        #expect(summary.unchanged == 1 && summary.new == 0 && summary.updated == 0)
+        #expect(modificationTimes(root) == before)
+    }
+
+    @Test func changedArticleIsRewrittenInPlaceWithTheNextRevision() throws {
+        let root = TestPaths.temporaryDirectory()
+        let store = try makeStore(root)
+        _ = try store.record([Entry(guid: "1", title: "One")], feed: feed, at: day1)
+        let summary = try store.record([Entry(guid: "1", title: "One, corrected")], feed: feed, at: day2)
+        #expect(summary.updated == 1)
+        let files = TestPaths.files(under: root + "/out/articles", suffix: ".json")
+        #expect(files.count == 1)
+        let article = try JSONDecoder().decode(Article.self, from: Data(contentsOf: URL(fileURLWithPath: files[0])))
+        #expect(article.entry.title == "One, corrected")
+        #expect(article.tidings.revision == 2)
+        #expect(article.tidings.firstSeen == day1)
+        #expect(article.tidings.lastChanged == day2)
+    }
+
+    @Test func sameGuidTwiceInOneDocumentIsOneArticle() throws {
+        let root = TestPaths.temporaryDirectory()
+        let store = try makeStore(root)
+        let summary = try store.record([Entry(guid: "1", title: "First"), Entry(guid: "1", title: "Second")], feed: feed, at: day1)
+        #expect(summary.new == 1)
+        #expect(TestPaths.files(under: root + "/out/articles", suffix: ".json").count == 1)
+    }
+
+    @Test func withoutGuidTheLinkIsTheKey() throws {
+        let root = TestPaths.temporaryDirectory()
+        let store = try makeStore(root)
+        _ = try store.record([Entry(url: "https://example.com/a", title: "A")], feed: feed, at: day1)
+        let s = try store.record([Entry(url: "https://example.com/a", title: "A again")], feed: feed, at: day2)
+        #expect(s.updated == 1 && s.new == 0)
+    }
+
+    @Test func noTemporaryFileIsLeftInTheArticleTree() throws {
+        let root = TestPaths.temporaryDirectory()
+        let store = try makeStore(root)
+        _ = try store.record((0..<50).map { Entry(guid: "\($0)", title: "T\($0)") }, feed: feed, at: day1)
+        let all = FileManager.default.enumerator(atPath: root + "/out/articles")?.compactMap { $0 as? String } ?? []
+        #expect(all.filter { $0.hasSuffix(".json") }.count == 50)
+        #expect(!all.contains { $0.contains(".tmp") })
+        #expect((try FileManager.default.contentsOfDirectory(atPath: root + "/out/.staging")).isEmpty)
+    }
+
+    /// A run killed after writing files but before committing the index:
+    /// the next run adopts the files instead of writing duplicates.
+    @Test func filesWithoutIndexRowsAreAdoptedAfterACrash() throws {
+        let root = TestPaths.temporaryDirectory()
+        let now = Date()
+        _ = try makeStore(root).record([Entry(guid: "1", title: "One")], feed: feed, at: now)
+        let files = TestPaths.files(under: root + "/out/articles", suffix: ".json")
+        // Simulate the lost commit: a fresh state database, the same output.
+        try FileManager.default.removeItem(atPath: root + "/state")
+        let before = modificationTimes(root)
+        let summary = try makeStore(root).record([Entry(guid: "1", title: "One")], feed: feed, at: now.addingTimeInterval(60))
+        #expect(summary.new == 1)
+        #expect(TestPaths.files(under: root + "/out/articles", suffix: ".json") == files)
+        #expect(modificationTimes(root) == before)
+        let article = try JSONDecoder().decode(Article.self, from: Data(contentsOf: URL(fileURLWithPath: files[0])))
+        #expect(Timestamp.format(article.tidings.firstSeen) == Timestamp.format(now))
+    }
+
+    @Test func leftoverStagingFilesAreClearedOnOpen() throws {
+        let root = TestPaths.temporaryDirectory()
+        _ = try makeStore(root)
+        FileManager.default.createFile(atPath: root + "/out/.staging/dead.tmp", contents: Data("half".utf8))
+        _ = try makeStore(root)
+        #expect(!FileManager.default.fileExists(atPath: root + "/out/.staging/dead.tmp"))
+    }
+}
