@@ -32,7 +32,7 @@ if total is None:
     problems.append("no TOTAL row: did the checker run?")
 elif total < args.total:
     problems.append(f"TOTAL: {total:.1f}% < {args.total:.0f}%")
-print(f"conformance: {passed_total} passed, {judged_total - passed_total} failed")
+print(f"conformance: {passed_total} of {judged_total} judged cases pass ({total or 0:.1f}%)")
 for p in problems:
     print("conformance below the bar:", p)
 sys.exit(1 if problems else 0)
