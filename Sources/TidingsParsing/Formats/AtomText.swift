@@ -57,6 +57,12 @@ enum AtomText {
                 return String(decoding: data, as: UTF8.self)
             }
         }
-        return e.hasElementChildren && kind(e) != .text ? e.innerXML : e.text
+        guard e.hasElementChildren, kind(e) != .text else { return e.text }
+        // type="html" wrapped in an XHTML div by mistake: the div's text is the HTML.
+        if kind(e) == .html, let only = e.elements.first(where: { _ in true }), e.elements.count(where: { _ in true }) == 1,
+           only.namespace == Namespace.xhtml, only.name == "div", !only.hasElementChildren {
+            return only.text
+        }
+        return e.innerXML
     }
 }

@@ -8,7 +8,9 @@ import Glibc
 /// conversion goes on, so one bad byte never costs the rest of a feed.
 enum Transcoder {
     static func convert(_ input: [UInt8], from encoding: String) -> [UInt8]? {
-        guard let cd = open(encoding) else { return nil }
+        guard let cd = open(encoding) else {
+            return ExtraCodePages.table(for: encoding).map { ExtraCodePages.decode(input, table: $0) }
+        }
         defer { iconv_close(cd) }
         var output = [UInt8](repeating: 0, count: input.count * 4 + 16)
         var produced = 0

@@ -13,9 +13,11 @@ enum HTMLEntities {
     static let table: [String: String] = {
         var t: [String: String] = [:]
         t.reserveCapacity(2200)
-        for line in HTMLEntityTable.source.split(separator: "\n", omittingEmptySubsequences: true) {
-            guard let space = line.firstIndex(of: " ") else { continue }
-            t[String(line[..<space])] = String(line[line.index(after: space)...])
+        // Split on bytes: " " followed by U+200D is one Character in Swift,
+        // which would hide the separator of `zwj` and `zwnj`.
+        for line in HTMLEntityTable.source.utf8.split(separator: UInt8(ascii: "\n")) {
+            guard let space = line.firstIndex(of: UInt8(ascii: " ")) else { continue }
+            t[String(decoding: line[..<space], as: UTF8.self)] = String(decoding: line[line.index(after: space)...], as: UTF8.self)
         }
         // HTML 4 meanings, which feeds written for HTML 4 (and feedparser) expect.
         t["lang"] = "\u{2329}"
@@ -31,7 +33,8 @@ enum HTMLEntities {
         case "amp", "lt", "gt", "quot", "apos": return xmlGetPredefinedEntity(name)
         default: break
         }
-        guard let value = text ?? table[name] else { return nil }
+        // An unknown name stays in the text as written, rather than vanishing.
+        let value = text ?? table[name] ?? "&\(name);"
         // Declared entities are keyed by their text too; the cache is capped so
         // that a stream of hostile documents cannot grow it without bound.
         let key = text == nil ? name : name + "\u{0}" + value

@@ -130,6 +130,29 @@ final class XMLTreeBuilder {
         pendingText += text
     }
 
+    /// C1 control characters (U+0080-U+009F) in feed text are Windows-1252
+    /// bytes that were decoded as Latin-1 (`don\u{92}t`); HTML5 reads them as
+    /// cp1252 too. Checked on the raw bytes so clean text costs one scan.
+    fileprivate static func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var hasC1 = false
+        var i = 0
+        while i + 1 < bytes.count {
+            if bytes[i] == 0xC2 && (0x80...0x9F).contains(bytes[i + 1]) { hasC1 = true; break }
+            i += 1
+        }
+        let s = String(decoding: bytes, as: UTF8.self)
+        guard hasC1 else { return s }
+        var out = String.UnicodeScalarView()
+        for scalar in s.unicodeScalars {
+            if (0x80...0x9F).contains(scalar.value) {
+                out.append(contentsOf: String(Windows1252.scalar(for: UInt8(scalar.value))).unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
     private func flushText() {
         guard !pendingText.isEmpty, let top = stack.last else { return }
         top.children.append(.text(pendingText))
@@ -202,7 +225,7 @@ final class XMLTreeBuilder {
         h.endElementNs = { ctx, _, _, _ in XMLTreeBuilder.builder(ctx)?.endElement() }
         let text: charactersSAXFunc = { ctx, ch, len in
             guard let b = XMLTreeBuilder.builder(ctx), let ch, len > 0 else { return }
-            b.characters(String(decoding: UnsafeBufferPointer(start: ch, count: Int(len)), as: UTF8.self))
+            b.characters(XMLTreeBuilder.text(UnsafeBufferPointer(start: ch, count: Int(len))))
         }
         h.characters = text
         h.ignorableWhitespace = text
