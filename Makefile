@@ -8,7 +8,10 @@ CONFORMANCE ?= ../shared/conformance
 CONFORMANCE_MIN_TOTAL ?= 95
 CONFORMANCE_MIN_CATEGORY ?= 90
 
-.PHONY: run test deps build release unit-tests conformance bench clean
+FUZZ_SECONDS ?= 60
+FUZZER_LIB = $(shell find $$(dirname $$(dirname $$(command -v swift)))/lib/clang -name 'libclang_rt.fuzzer_no_main-x86_64.a' 2>/dev/null | head -n 1)
+
+.PHONY: run test deps build release unit-tests conformance asan fuzz bench clean
 
 deps:
 	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -27,8 +30,9 @@ release: deps
 run: build
 	.build/debug/tidingsd --feeds Feeds/default.txt --state-dir ./state --output-dir ./out
 
-## The whole test suite: unit and integration tests, then the parser conformance run.
-test: unit-tests conformance
+## The whole test suite: unit and integration tests, the parser conformance
+## run, the parser under AddressSanitizer, and a bounded fuzzing run.
+test: unit-tests conformance asan fuzz
 
 unit-tests: deps
 	swift test
@@ -44,5 +48,20 @@ conformance: release
 	[ $$status -eq 0 ] && python3 Tests/conformance_gate.py .build/conformance.txt \
 	  --total $(CONFORMANCE_MIN_TOTAL) --category $(CONFORMANCE_MIN_CATEGORY)
 
+## Parser tests (bundled samples, conformance corpus, hostile documents) under AddressSanitizer.
+asan: deps
+	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp swift test --sanitize=address \
+	  --scratch-path .build-asan --filter TidingsParsingTests
+
+## libFuzzer on the parser for FUZZ_SECONDS, seeded with the fixtures and samples.
+fuzz: deps
+	swift build --product tidings-fuzz --scratch-path .build-fuzz \
+	  -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp \
+	  -Xswiftc -DFUZZING -Xlinker $(FUZZER_LIB) -Xlinker -lstdc++
+	rm -rf .build-fuzz/corpus && mkdir -p .build-fuzz/corpus .build-fuzz/crashes
+	cp Tests/TidingsParsingTests/Fixtures/* Feeds/samples/* .build-fuzz/corpus/
+	.build-fuzz/debug/tidings-fuzz .build-fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	  -timeout=10 -rss_limit_mb=2048 -artifact_prefix=.build-fuzz/crashes/ -print_final_stats=1 2>&1 | tail -n 12
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-asan .build-fuzz

@@ -42,6 +42,9 @@ let package = Package(
             "TidingsCore", "TidingsParsing", "TidingsModel", "TidingsStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // The parser's fuzz target: `make fuzz` builds it with libFuzzer.
+        .systemLibrary(name: "CFuzzer"),
+        .executableTarget(name: "tidings-fuzz", dependencies: ["TidingsParsing", "CFuzzer"]),
         .target(name: "TidingsTestSupport", dependencies: ["TidingsModel", "CZlib"]),
 
         .testTarget(name: "TidingsModelTests", dependencies: ["TidingsModel", "TidingsTestSupport"]),

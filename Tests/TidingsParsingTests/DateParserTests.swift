@@ -104,6 +104,51 @@ import TidingsModel
         (String(repeating: "9", count: 5000), nil),
     ]
 
+    /// Rows built from small tables whose meaning is plain: every month
+    /// name, every military and US zone letter, two-digit year pivots.
+    static let generated: [(String, String?)] = {
+        var rows: [(String, String?)] = []
+        let full = ["January", "February", "March", "April", "May", "June", "July", "August",
+                    "September", "October", "November", "December"]
+        for (i, name) in full.enumerated() {
+            let mm = i < 9 ? "0\(i + 1)" : "\(i + 1)"
+            rows.append(("Wed, 07 \(name.prefix(3)) 2004 12:00:00 GMT", "2004-\(mm)-07T12:00:00Z"))
+            rows.append(("7 \(name) 2004 12:00 +0000", "2004-\(mm)-07T12:00:00Z"))
+            rows.append(("\(name.lowercased()) 7, 2004", "2004-\(mm)-07T00:00:00Z"))
+        }
+        // RFC 822 military zones: A-I are -1..-9 hours, K-M -10..-12, N-Y +1..+12.
+        let military: [(String, Int)] = [("B", -2), ("C", -3), ("D", -4), ("E", -5), ("F", -6), ("G", -7), ("H", -8),
+                                         ("I", -9), ("K", -10), ("L", -11), ("M", -12), ("O", 2), ("P", 3), ("Q", 4),
+                                         ("R", 5), ("S", 6), ("T", 7), ("U", 8), ("V", 9), ("W", 10), ("X", 11), ("Y", 12)]
+        for (letter, hours) in military {
+            let utc = 12 - hours
+            let day = utc >= 24 ? 2 : 1
+            let hh = (utc + 24) % 24
+            rows.append(("Thu, 01 Jan 2004 12:00:00 \(letter)", "2004-01-0\(day)T\(hh < 10 ? "0" : "")\(hh):00:00Z"))
+        }
+        let us: [(String, Int)] = [("EST", 5), ("EDT", 4), ("CST", 6), ("CDT", 5), ("MST", 7), ("MDT", 6), ("PST", 8), ("PDT", 7)]
+        for (zone, behind) in us {
+            rows.append(("Thu, 01 Jan 2004 10:00:00 \(zone)", "2004-01-01T\(10 + behind < 10 ? "0" : "")\(10 + behind):00:00Z"))
+        }
+        for (yy, yyyy) in [("00", "2000"), ("04", "2004"), ("49", "2049"), ("50", "1950"), ("69", "1969"), ("99", "1999")] {
+            rows.append(("Thu, 01 Jan \(yy) 10:00:00 GMT", "\(yyyy)-01-01T10:00:00Z"))
+        }
+        for (offset, utc) in [("+0530", "04:30"), ("-0930", "19:30"), ("+1400", "20:00"), ("-1200", "22:00"), ("+0000", "10:00")] {
+            let day = utc == "20:00" ? "2003-12-31" : (utc == "19:30" || utc == "22:00" ? "2004-01-01" : "2004-01-01")
+            rows.append(("2004-01-01T10:00:00\(offset)", "\(day)T\(utc):00Z"))
+        }
+        return rows
+    }()
+
+    @Test func tableCoversAtLeast150Forms() {
+        #expect(Self.table.count + Self.generated.count >= 150)
+    }
+
+    @Test(arguments: generated)
+    func generatedRow(text: String, expected: String?) {
+        #expect(DateParser.parse(text).map(Timestamp.format) == expected, "\(text.debugDescription)")
+    }
+
     @Test(arguments: table)
     func row(text: String, expected: String?) {
         let parsed = DateParser.parse(text).map(Timestamp.format)

@@ -51,6 +51,12 @@ import TidingsModel
         #expect(throws: ParseError.tooLarge(limit: 1000)) { try FeedParser.parse(bytes, maximumBytes: 1000) }
     }
 
+    @Test func hundredMegabyteDocumentIsRefusedUpFront() {
+        var bytes = [UInt8](repeating: 0x20, count: 100 << 20)
+        bytes.replaceSubrange(0..<5, with: Array("<rss>".utf8))
+        #expect(throws: ParseError.tooLarge(limit: FeedParser.defaultMaximumBytes)) { try FeedParser.parse(bytes) }
+    }
+
     @Test func htmlPageIsNotAFeed() {
         let html = "<!DOCTYPE html><html><head><title>Home</title></head><body><p>hi</p></body></html>"
         #expect(throws: ParseError.notAFeed("an HTML page")) { try FeedParser.parse(Array(html.utf8)) }

@@ -88,6 +88,10 @@ enum RSSReader {
             attachments.append(Attachment(url: url, mimeType: enc.attribute("type"),
                                           sizeInBytes: EntryCompletion.integer(enc.attribute("length"))))
         }
+        // iTunes gives the episode's duration beside its enclosure.
+        if let duration = EntryCompletion.duration(item.first("duration", in: Namespace.itunes)?.trimmedText) {
+            for i in attachments.indices where attachments[i].durationInSeconds == nil { attachments[i].durationInSeconds = duration }
+        }
         attachments += ExtensionModules.mediaAttachments(item)
         e.attachments = attachments
         e.image = ExtensionModules.image(item)

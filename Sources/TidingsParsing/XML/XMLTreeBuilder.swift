@@ -43,6 +43,12 @@ final class XMLTreeBuilder {
         context = ctxt
         defer {
             context = nil
+            // An entity declaration makes libxml2 build a "SAX compatibility"
+            // document behind our back; it is ours to free.
+            if let doc = ctxt.pointee.myDoc {
+                xmlFreeDoc(doc)
+                ctxt.pointee.myDoc = nil
+            }
             xmlFreeParserCtxt(ctxt)
         }
         let options = XML_PARSE_NONET.rawValue | XML_PARSE_RECOVER.rawValue
