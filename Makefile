@@ -63,5 +63,11 @@ fuzz: deps
 	.build-fuzz/debug/tidings-fuzz .build-fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	  -timeout=10 -rss_limit_mb=2048 -artifact_prefix=.build-fuzz/crashes/ -print_final_stats=1 2>&1 | tail -n 12
 
+## Benchmarks beside peers, in a release build (not part of `make test`).
+bench: deps
+	@command -v xmllint >/dev/null || $(SUDO) apt-get install -y -qq libxml2-utils
+	swift build -c release --product tidings-bench
+	.build/release/tidings-bench parse
+
 clean:
 	rm -rf .build .build-asan .build-fuzz

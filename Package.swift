@@ -45,6 +45,11 @@ let package = Package(
         // The parser's fuzz target: `make fuzz` builds it with libFuzzer.
         .systemLibrary(name: "CFuzzer"),
         .executableTarget(name: "tidings-fuzz", dependencies: ["TidingsParsing", "CFuzzer"]),
+        // Benchmarks beside peers: `make bench`. Not part of `make test`.
+        .executableTarget(name: "tidings-bench", dependencies: [
+            "TidingsParsing", "TidingsModel",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .target(name: "TidingsTestSupport", dependencies: ["TidingsModel", "CZlib"]),
 
         .testTarget(name: "TidingsModelTests", dependencies: ["TidingsModel", "TidingsTestSupport"]),

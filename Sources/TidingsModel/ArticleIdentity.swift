@@ -26,15 +26,34 @@ public enum ArticleIdentity {
         String(SHA256.hex(url).prefix(16))
     }
 
-    /// Hash of what a reader sees: every entry field, canonically encoded.
+    /// Hash of what a reader sees: every entry field, each written with its
+    /// length so that no two different entries can feed the same bytes.
     public static func contentHash(of entry: Entry) -> String {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? e.encode(entry)) ?? Data()
         var h = SHA256()
-        h.update(data)
-        if let guid = entry.guid { h.update(guid.utf8) }
-        return h.finish().prefix(16).map { b in (b < 16 ? "0" : "") + String(b, radix: 16) }.joined()
+        var field: UInt8 = 0
+        func add(_ value: String?) {
+            field &+= 1
+            guard let value else { h.update([field, 0]); return }
+            var length = UInt64(value.utf8.count).bigEndian
+            h.update([field, 1])
+            withUnsafeBytes(of: &length) { h.update($0.bindMemory(to: UInt8.self)) }
+            h.update(value.utf8)
+        }
+        func add(_ values: [String]) {
+            add(String(values.count))
+            for v in values { add(v) }
+        }
+        add(entry.guid); add(entry.url); add(entry.externalURL); add(entry.title); add(entry.summary)
+        add(entry.contentHTML); add(entry.contentText); add(entry.image)
+        add(entry.datePublished.map(Timestamp.format)); add(entry.dateModified.map(Timestamp.format))
+        add(entry.authors.flatMap { [$0.name ?? "\u{0}", $0.url ?? "\u{0}", $0.email ?? "\u{0}"] })
+        add(entry.tags)
+        add(entry.language)
+        add(entry.attachments.flatMap {
+            [$0.url, $0.mimeType ?? "\u{0}", $0.sizeInBytes.map(String.init) ?? "\u{0}", $0.title ?? "\u{0}",
+             $0.durationInSeconds.map { String($0) } ?? "\u{0}"]
+        })
+        return SHA256.hexString(h.finish().prefix(16))
     }
 }
 

@@ -5,7 +5,7 @@ import Foundation
 /// IRIs (non-ASCII) intact where Foundation's URL gives up on them.
 enum URLResolver {
     static func resolve(_ reference: String, against base: String?) -> String? {
-        let ref = reference.trimmingCharacters(in: .whitespacesAndNewlines)
+        let ref = reference.trimmed
         guard let base, !base.isEmpty else { return ref.isEmpty ? nil : ref }
         if ref.isEmpty { return base }
         if hasScheme(ref) { return ref }

@@ -8,7 +8,7 @@ import Foundation
 /// and a bad date never costs the item.
 public enum DateParser {
     public static func parse(_ raw: String) -> Date? {
-        let s = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let s = raw.trimmed
         guard !s.isEmpty, s.utf8.count < 100 else { return nil }
         if let d = ISODateScanner.parse(s) { return d }
         return TokenDateReader.parse(s)

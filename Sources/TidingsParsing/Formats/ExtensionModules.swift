@@ -47,7 +47,7 @@ enum ExtensionModules {
         for s in e.all("subject", in: Namespace.dc) { if let t = s.trimmedText { out.append(t) } }
         out += itunesCategories(e)
         for k in e.all("keywords", in: Namespace.itunes) {
-            out += (k.trimmedText ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            out += (k.trimmedText ?? "").split(separator: ",").map { String($0).trimmed }
         }
         for c in e.all("category", in: Namespace.media) { if let t = c.trimmedText { out.append(t) } }
         return out

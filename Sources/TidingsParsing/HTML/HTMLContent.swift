@@ -9,11 +9,11 @@ enum HTMLContent {
     static func render(_ fragment: String, base: String?) -> Rendering {
         if !needsParsing(fragment) {
             let text = HTMLRenderer.fold(fragment)
-            return Rendering(html: fragment.trimmingCharacters(in: .whitespacesAndNewlines), text: text, firstImage: nil)
+            return Rendering(html: fragment.trimmed, text: text, firstImage: nil)
         }
         var renderer = HTMLRenderer(base: base)
         HTMLWalker.walk(fragment, visitor: &renderer)
-        return Rendering(html: renderer.html.trimmingCharacters(in: .whitespacesAndNewlines),
+        return Rendering(html: renderer.html.trimmed,
                          text: renderer.text, firstImage: renderer.firstImage)
     }
 
@@ -27,7 +27,7 @@ enum HTMLContent {
 
     /// One line of text: for titles.
     static func line(_ fragment: String) -> String {
-        HTMLRenderer.fold(text(fragment).replacingOccurrences(of: "\n", with: " "))
+        HTMLRenderer.fold(text(fragment).replacing(byte: 0x0A, with: 0x20))
     }
 
     private static func needsParsing(_ s: String) -> Bool {

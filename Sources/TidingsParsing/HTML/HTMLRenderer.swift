@@ -1,31 +1,41 @@
 /// One walk over an HTML fragment that produces the sanitized HTML, its
 /// readable text and the first image: `content_html`, `content_text` and the
-/// fallback for `image`.
+/// fallback for `image`. Works on UTF-8 bytes: this is the parser's hottest
+/// code, and String appends of single characters cost several times more.
 struct HTMLRenderer: HTMLVisitor {
-    private(set) var html = ""
+    private var out: [UInt8] = []
     private(set) var firstImage: String?
-    private var paragraphs: [String] = []
-    private var line = ""
+    private var paragraphs: [UInt8] = []
+    private var line: [UInt8] = []
     private var preDepth = 0
     let base: String?
 
-    init(base: String?) { self.base = base }
+    /// Marks a line break that folding must keep (`<br>`, newlines in `<pre>`).
+    static let keptBreak: UInt8 = 0
+
+    init(base: String?) {
+        self.base = base
+        out.reserveCapacity(4096)
+        line.reserveCapacity(1024)
+    }
+
+    var html: String { String(decoding: out, as: UTF8.self) }
 
     /// Paragraphs separated by blank lines, white space folded inside them.
     var text: String {
         var all = paragraphs
-        let last = Self.fold(line)
-        if !last.isEmpty { all.append(last) }
-        return all.joined(separator: "\n\n")
+        Self.appendParagraph(line, to: &all)
+        return String(decoding: all, as: UTF8.self)
     }
 
     mutating func open(_ tag: String, attributes: [(name: String, value: String)]) -> Bool {
         if SanitizePolicy.dropped.contains(tag) { return false }
         if SanitizePolicy.blocks.contains(tag) { endParagraph() }
         if tag == "pre" { preDepth += 1 }
-        if tag == "br" { line += "\u{0}" }
+        if tag == "br" { line.append(Self.keptBreak) }
         guard SanitizePolicy.allowed.contains(tag) else { return true }
-        html += "<" + tag
+        out.append(UInt8(ascii: "<"))
+        out.append(contentsOf: tag.utf8)
         for (name, value) in attributes where SanitizePolicy.allows(attribute: name, on: tag) {
             var v = value
             if SanitizePolicy.urlAttributes.contains(name) {
@@ -33,9 +43,17 @@ struct HTMLRenderer: HTMLVisitor {
                 v = resolved
                 if tag == "img", name == "src", firstImage == nil { firstImage = resolved }
             }
-            html += " " + name + "=\"" + Self.escape(v, quotes: true) + "\""
+            out.append(UInt8(ascii: " "))
+            out.append(contentsOf: name.utf8)
+            out.append(contentsOf: [UInt8(ascii: "="), UInt8(ascii: "\"")])
+            Self.escape(v.utf8, quotes: true, into: &out)
+            out.append(UInt8(ascii: "\""))
         }
-        html += SanitizePolicy.void.contains(tag) ? " />" : ">"
+        if SanitizePolicy.void.contains(tag) {
+            out.append(contentsOf: [UInt8(ascii: " "), UInt8(ascii: "/"), UInt8(ascii: ">")])
+        } else {
+            out.append(UInt8(ascii: ">"))
+        }
         return true
     }
 
@@ -43,61 +61,78 @@ struct HTMLRenderer: HTMLVisitor {
         if tag == "pre" { preDepth -= 1 }
         if SanitizePolicy.blocks.contains(tag) { endParagraph() }
         if SanitizePolicy.allowed.contains(tag), !SanitizePolicy.void.contains(tag) {
-            html += "</" + tag + ">"
+            out.append(contentsOf: [UInt8(ascii: "<"), UInt8(ascii: "/")])
+            out.append(contentsOf: tag.utf8)
+            out.append(UInt8(ascii: ">"))
         }
     }
 
-    mutating func text(_ text: String) {
-        html += Self.escape(text, quotes: false)
+    mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) {
+        Self.escape(bytes, quotes: false, into: &out)
         if preDepth > 0 {
-            line += text.replacingOccurrences(of: "\n", with: "\u{0}")
+            for b in bytes { line.append(b == 0x0A ? Self.keptBreak : b) }
         } else {
-            line += text
+            line.append(contentsOf: bytes)
         }
     }
 
     private mutating func endParagraph() {
-        let folded = Self.fold(line)
-        if !folded.isEmpty { paragraphs.append(folded) }
-        line = ""
+        Self.appendParagraph(line, to: &paragraphs)
+        line.removeAll(keepingCapacity: true)
     }
 
-    /// Folds white space runs to one space; `\0` marks a kept line break.
-    static func fold(_ s: String) -> String {
-        // By scalar, not Character: a space followed by U+200D is one
-        // Character that Swift calls white space, and the joiner would be lost.
-        var out = String.UnicodeScalarView()
+    private static func appendParagraph(_ raw: [UInt8], to all: inout [UInt8]) {
+        var folded: [UInt8] = []
+        fold(raw, into: &folded)
+        guard !folded.isEmpty else { return }
+        if !all.isEmpty { all.append(contentsOf: [0x0A, 0x0A]) }
+        all.append(contentsOf: folded)
+    }
+
+    /// Folds runs of ASCII white space to one space and trims the ends;
+    /// `keptBreak` becomes a newline. Multi-byte UTF-8 never contains these
+    /// bytes, so working on bytes is exact.
+    static func fold<C: Collection<UInt8>>(_ s: C, into out: inout [UInt8]) {
         var pendingSpace = false
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "\u{0}":
-                while out.last == " " { out.removeLast() }
-                out.append("\n")
+        for b in s {
+            if b == keptBreak {
+                while out.last == 0x20 { out.removeLast() }
+                out.append(0x0A)
                 pendingSpace = false
-            case " ", "\t", "\n", "\r", "\u{C}", "\u{B}":
+            } else if FastText.isSpace(b) {
                 pendingSpace = true
-            default:
-                if pendingSpace, !out.isEmpty, out.last != "\n" { out.append(" ") }
+            } else {
+                if pendingSpace, !out.isEmpty, out.last != 0x0A { out.append(0x20) }
                 pendingSpace = false
-                out.append(ch)
+                out.append(b)
             }
         }
-        while out.last == "\n" { out.removeLast() }
-        return String(out)
+        while out.last == 0x0A { out.removeLast() }
+    }
+
+    static func fold(_ s: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
+        fold(s.utf8, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func escape<C: Sequence<UInt8>>(_ s: C, quotes: Bool, into out: inout [UInt8]) {
+        for b in s {
+            switch b {
+            case UInt8(ascii: "&"): out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])  // &amp;
+            case UInt8(ascii: "<"): out.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B])        // &lt;
+            case UInt8(ascii: ">"): out.append(contentsOf: [0x26, 0x67, 0x74, 0x3B])        // &gt;
+            case UInt8(ascii: "\"") where quotes: out.append(contentsOf: [0x26, 0x71, 0x75, 0x6F, 0x74, 0x3B])
+            default: out.append(b)
+            }
+        }
     }
 
     static func escape(_ s: String, quotes: Bool) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"" where quotes: out += "&quot;"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count + 16)
+        escape(s.utf8, quotes: quotes, into: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 }

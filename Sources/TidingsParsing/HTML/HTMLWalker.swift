@@ -1,11 +1,14 @@
 internal import CLibXML2
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Events of one walk over an HTML fragment, in document order.
 protocol HTMLVisitor {
     /// Returns false to skip the element's content (and its `close`).
     mutating func open(_ tag: String, attributes: [(name: String, value: String)]) -> Bool
     mutating func close(_ tag: String)
-    mutating func text(_ text: String)
+    mutating func text(_ bytes: UnsafeBufferPointer<UInt8>)
 }
 
 /// Parses an HTML fragment with libxml2's HTML parser (which copes with tag
@@ -29,7 +32,8 @@ enum HTMLWalker {
             }
         }
         guard let doc else {
-            visitor.text(fragment)
+            var bytes = Array(fragment.utf8)
+            bytes.withUnsafeMutableBufferPointer { visitor.text(UnsafeBufferPointer($0)) }
             return
         }
         defer { xmlFreeDoc(doc) }
@@ -58,7 +62,9 @@ enum HTMLWalker {
     private static func visit<V: HTMLVisitor>(_ n: xmlNodePtr, depth: Int, visitor: inout V) {
         switch n.pointee.type {
         case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-            if let content = n.pointee.content { visitor.text(String(cString: content)) }
+            if let content = n.pointee.content {
+                visitor.text(UnsafeBufferPointer(start: content, count: strlen(content)))
+            }
         case XML_ELEMENT_NODE:
             if depth > maximumDepth {
                 walkChildren(of: n, depth: depth, visitor: &visitor)

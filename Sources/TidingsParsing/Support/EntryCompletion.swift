@@ -5,7 +5,7 @@ enum EntryCompletion {
     static func complete(_ entry: inout Entry, feed: FeedDocument, contentImage: String?) {
         if entry.authors.isEmpty { entry.authors = feed.authors }
         entry.authors = unique(entry.authors.filter { !$0.isEmpty })
-        entry.tags = unique(entry.tags.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty })
+        entry.tags = unique(entry.tags.map { $0.trimmed }.filter { !$0.isEmpty })
         var seen = Set<String>()
         entry.attachments = entry.attachments.filter { seen.insert($0.url).inserted }
         if entry.language == nil { entry.language = feed.language }
@@ -26,14 +26,14 @@ enum EntryCompletion {
     /// Tolerant number reading for enclosure lengths: "12,345", " 123 ", "12345 bytes".
     static func integer(_ raw: String?) -> Int64? {
         guard let raw else { return nil }
-        let digits = raw.trimmingCharacters(in: .whitespaces).prefix { $0.isNumber || $0 == "," }.filter(\.isNumber)
+        let digits = raw.trimmed.prefix { $0.isNumber || $0 == "," }.filter(\.isNumber)
         guard !digits.isEmpty, let v = Int64(digits), v > 0 else { return nil }
         return v
     }
 
     /// `HH:MM:SS`, `MM:SS` or seconds, as iTunes and Media RSS write durations.
     static func duration(_ raw: String?) -> Double? {
-        guard let raw = raw?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        guard let raw = raw?.trimmed, !raw.isEmpty else { return nil }
         var total = 0.0
         for part in raw.split(separator: ":") {
             guard let v = Double(part) else { return nil }

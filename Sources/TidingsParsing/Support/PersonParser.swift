@@ -5,7 +5,7 @@ import TidingsModel
 /// `mailto:me@example.com`, or just a name.
 enum PersonParser {
     static func parse(_ raw: String) -> Author? {
-        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = raw.trimmed
         guard !text.isEmpty else { return nil }
         var email: String?
         var rest = text
@@ -29,9 +29,9 @@ enum PersonParser {
             let pair = Array(ch)
             name = name.replacingOccurrences(of: String(pair[0]) + String(pair[1]), with: "")
         }
-        name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        name = name.trimmed
         if name.hasPrefix("("), name.hasSuffix(")") { name = String(name.dropFirst().dropLast()) }
-        name = name.trimmingCharacters(in: CharacterSet(charactersIn: " \t\n()<>[],;\""))
+        name = name.trimming { FastText.isSpace($0) || Array("()<>[],;\"".utf8).contains($0) }
         let author = Author(name: name.isEmpty ? nil : name, email: email)
         return author.isEmpty ? nil : author
     }

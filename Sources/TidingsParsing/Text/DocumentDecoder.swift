@@ -20,7 +20,7 @@ enum DocumentDecoder {
         if let (name, bomLength) = byteOrderMark(bytes) {
             return convert(Array(bytes[bomLength...]), from: name)
         }
-        if let charset = httpCharset?.trimmingCharacters(in: .whitespaces), !charset.isEmpty {
+        if let charset = httpCharset?.trimmed, !charset.isEmpty {
             return convert(bytes, from: charset)
         }
         if let sniffed = sniffUnmarked(bytes) {
@@ -92,7 +92,7 @@ enum DocumentDecoder {
         guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
         rest = rest.dropFirst()
         guard let close = rest.firstIndex(of: quote) else { return nil }
-        let name = rest[..<close].trimmingCharacters(in: .whitespaces)
+        let name = String(rest[..<close]).trimmed
         return name.isEmpty ? nil : name
     }
 }

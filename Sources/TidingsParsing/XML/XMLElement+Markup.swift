@@ -27,7 +27,7 @@ extension XMLElement {
 
     /// Trimmed text, nil when empty.
     var trimmedText: String? {
-        let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = text.trimmed
         return t.isEmpty ? nil : t
     }
 
@@ -35,7 +35,7 @@ extension XMLElement {
     func resolve(_ reference: String?) -> String? {
         guard let reference else { return nil }
         // An empty reference is the base itself (RFC 3986 5.2), when there is one.
-        if reference.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return base }
+        if reference.trimmed.isEmpty { return base }
         guard URLResolver.isSafe(reference) else { return nil }
         return URLResolver.resolve(reference, against: base)
     }

@@ -93,7 +93,7 @@ final class XMLTreeBuilder {
         var language = parent?.language
         for a in attributes where a.namespace == Namespace.xml {
             if a.name == "base" { base = URLResolver.resolve(a.value, against: base) ?? a.value }
-            if a.name == "lang" { language = a.value.replacingOccurrences(of: "_", with: "-") }
+            if a.name == "lang" { language = a.value.replacing(byte: UInt8(ascii: "_"), with: UInt8(ascii: "-")) }
         }
         let element = XMLElement(name: name, namespace: namespace, attributes: attributes,
                                  base: base, language: language)
@@ -180,6 +180,42 @@ final class XMLTreeBuilder {
         context?.pointee.wellFormed = 1
     }
 
+    // MARK: - Name interning
+
+    /// libxml2 interns element names and namespace URIs in its dictionary, so
+    /// within one parse the same pointer always means the same name: convert
+    /// each once instead of once per element.
+    private var names: [UnsafeRawPointer: String] = [:]
+    private var namespaces: [UnsafeRawPointer: String] = [:]
+
+    fileprivate func name(_ p: UnsafePointer<xmlChar>) -> String {
+        if let known = names[UnsafeRawPointer(p)] { return known }
+        let s = String(cString: p).lowercased()
+        names[UnsafeRawPointer(p)] = s
+        return s
+    }
+
+    /// Attribute names keep their case (`isPermaLink`); interned like element names.
+    private var attributeNames: [UnsafeRawPointer: String] = [:]
+
+    fileprivate func attributeName(_ p: UnsafePointer<xmlChar>) -> String {
+        if let known = attributeNames[UnsafeRawPointer(p)] { return known }
+        let s = String(cString: p)
+        attributeNames[UnsafeRawPointer(p)] = s
+        return s
+    }
+
+    fileprivate func namespace(uri: UnsafePointer<xmlChar>?, prefix: UnsafePointer<xmlChar>?) -> String {
+        if let uri {
+            if let known = namespaces[UnsafeRawPointer(uri)] { return known }
+            let s = Namespace.canonical(uri: String(cString: uri))
+            namespaces[UnsafeRawPointer(uri)] = s
+            return s
+        }
+        if let prefix { return Namespace.canonical(undeclaredPrefix: String(cString: prefix)) }
+        return Namespace.none
+    }
+
     // MARK: - C callbacks
 
     private static func builder(_ ctx: UnsafeMutableRawPointer?) -> XMLTreeBuilder? {
@@ -197,32 +233,21 @@ final class XMLTreeBuilder {
         h.initialized = UInt32(XML_SAX2_MAGIC)
         h.startElementNs = { ctx, localname, prefix, uri, _, _, nbAttributes, _, attributes in
             // Element names are matched case-insensitively, as feedparser does (`<TiTlE>`).
-            guard let b = XMLTreeBuilder.builder(ctx), let name = XMLTreeBuilder.string(localname)?.lowercased() else { return }
-            let ns: String
-            if let uri = XMLTreeBuilder.string(uri) {
-                ns = Namespace.canonical(uri: uri)
-            } else if let prefix = XMLTreeBuilder.string(prefix) {
-                ns = Namespace.canonical(undeclaredPrefix: prefix)
-            } else {
-                ns = Namespace.none
-            }
+            guard let b = XMLTreeBuilder.builder(ctx), let localname else { return }
+            let name = b.name(localname)
+            let ns = b.namespace(uri: uri, prefix: prefix)
             var attrs: [XMLAttribute] = []
             if let attributes, nbAttributes > 0 {
                 attrs.reserveCapacity(Int(nbAttributes))
                 for i in 0..<Int(nbAttributes) {
                     let base = i * 5
-                    guard let local = XMLTreeBuilder.string(attributes[base]),
+                    guard let localPointer = attributes[base], case let local = b.attributeName(localPointer),
                           let start = attributes[base + 3], let end = attributes[base + 4] else { continue }
                     // Without entity substitution libxml2 leaves `&amp;` in attributes as `&#38;`.
                     var value = String(decoding: UnsafeBufferPointer(start: start, count: end - start),
                                        as: UTF8.self)
                     if value.utf8.contains(UInt8(ascii: "&")) { value = HTMLEntities.decode(value) }
-                    var attrNS = Namespace.none
-                    if let u = XMLTreeBuilder.string(attributes[base + 2]) {
-                        attrNS = Namespace.canonical(uri: u)
-                    } else if let p = XMLTreeBuilder.string(attributes[base + 1]) {
-                        attrNS = Namespace.canonical(undeclaredPrefix: p)
-                    }
+                    let attrNS = b.namespace(uri: attributes[base + 2], prefix: attributes[base + 1])
                     attrs.append(XMLAttribute(name: local, namespace: attrNS, value: value))
                 }
             }
@@ -252,7 +277,7 @@ final class XMLTreeBuilder {
         h.serror = { ctx, error in
             guard let b = XMLTreeBuilder.builder(ctx), let error else { return }
             let message = (XMLTreeBuilder.string(error.pointee.message.map { UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self) }) ?? "xml error")
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+                .trimmed
             b.recordError(message: message, line: Int(error.pointee.line),
                           column: Int(error.pointee.int2), level: error.pointee.level,
                           code: error.pointee.code, endTagName: error.pointee.str2.map { String(cString: $0) })

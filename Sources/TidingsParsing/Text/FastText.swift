@@ -1,0 +1,29 @@
+/// Byte-level string helpers for the parser's hot paths. Foundation's
+/// `trimmingCharacters` and `replacingOccurrences` bridge through NSString on
+/// Linux and cost more than parsing the XML did; these work on UTF-8 bytes.
+/// They treat only ASCII white space as white space, which is what XML and
+/// HTML mean by it.
+extension String {
+    /// Without leading and trailing ASCII white space.
+    var trimmed: String { trimming { FastText.isSpace($0) } }
+
+    /// Without leading and trailing bytes that `drop` selects (ASCII only).
+    func trimming(_ drop: (UInt8) -> Bool) -> String {
+        let u = utf8
+        guard let first = u.firstIndex(where: { !drop($0) }) else { return "" }
+        let last = u.lastIndex(where: { !drop($0) })!
+        if first == u.startIndex, u.index(after: last) == u.endIndex { return self }
+        return String(self[first...last])
+    }
+
+    /// Every occurrence of one ASCII byte replaced by another.
+    func replacing(byte: UInt8, with replacement: UInt8) -> String {
+        guard utf8.contains(byte) else { return self }
+        return String(decoding: utf8.map { $0 == byte ? replacement : $0 }, as: UTF8.self)
+    }
+}
+
+enum FastText {
+    @inline(__always)
+    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D || b == 0x0C || b == 0x0B }
+}

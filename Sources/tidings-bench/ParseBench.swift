@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import TidingsModel
+import TidingsParsing
+
+/// Parse + normalize a generated corpus in-process, beside libxml2's bare
+/// SAX tokenizer (`xmllint --sax --noout`) on the same files.
+struct ParseBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parse", abstract: "Parser throughput beside xmllint --sax --noout.")
+
+    @Option(help: "How many feeds to generate.") var feeds = 3000
+    @Option(help: "Where the corpus is kept between runs.") var corpus = ".build/bench-corpus"
+    @Option(help: "Repetitions; the fastest counts.") var runs = 3
+
+    func run() throws {
+        var generator = CorpusGenerator(seed: 42)
+        let paths = try generator.write(count: feeds, to: corpus)
+        let documents = try paths.map { [UInt8](try Data(contentsOf: URL(fileURLWithPath: $0))) }
+        let bytes = documents.reduce(0) { $0 + $1.count }
+        let megabytes = Double(bytes) / 1_048_576
+
+        var items = 0
+        var failures = 0
+        let ours = try Measurement.best(of: runs) {
+            items = 0
+            failures = 0
+            return try Measurement.of {
+                for (i, doc) in documents.enumerated() {
+                    do {
+                        let parsed = try FeedParser.parse(doc, url: "https://bench.example/\(i)")
+                        let feed = FeedIdentity(id: "0000000000000000", url: "https://bench.example/\(i)")
+                        let articles = parsed.entries.map { Article.make(from: $0, feed: feed, seenAt: Date(timeIntervalSince1970: 0)) }
+                        items += articles.count
+                    } catch {
+                        failures += 1
+                    }
+                }
+                if failures > 0 { throw ValidationError("\(failures) generated feeds failed to parse") }
+            }
+        }
+        let xmllint = try Measurement.best(of: runs) { try Measurement.ofProcess("/usr/bin/xmllint", ["--sax", "--noout"] + paths) }
+
+        print("corpus: \(feeds) feeds, \(items) items, \(format(megabytes)) MB (\(corpus))")
+        print(pad("", 34) + pad("cpu s", 9) + pad("wall s", 9) + pad("MB/s", 9) + "items/s")
+        print(pad("tidings parse + normalize", 34) + pad(format(ours.cpu, 2), 9) + pad(format(ours.wall, 2), 9)
+              + pad(format(megabytes / ours.cpu), 9) + format(Double(items) / ours.cpu, 0))
+        print(pad("xmllint --sax --noout", 34) + pad(format(xmllint.cpu, 2), 9) + pad(format(xmllint.wall, 2), 9)
+              + pad(format(megabytes / xmllint.cpu), 9) + "-")
+        print("ratio (cpu): \(format(ours.cpu / xmllint.cpu, 2))x xmllint's time")
+    }
+
+    func pad(_ s: String, _ n: Int) -> String { s.padding(toLength: max(n, s.count + 1), withPad: " ", startingAt: 0) }
+}
