@@ -29,7 +29,7 @@ public enum ArticleIdentity {
     /// Hash of what a reader sees: every entry field, each written with its
     /// length so that no two different entries can feed the same bytes.
     public static func contentHash(of entry: Entry) -> String {
-        var h = SHA256()
+        var h = ContentDigest()
         var field: UInt8 = 0
         func add(_ value: String?) {
             field &+= 1
@@ -53,7 +53,7 @@ public enum ArticleIdentity {
             [$0.url, $0.mimeType ?? "\u{0}", $0.sizeInBytes.map(String.init) ?? "\u{0}", $0.title ?? "\u{0}",
              $0.durationInSeconds.map { String($0) } ?? "\u{0}"]
         })
-        return SHA256.hexString(h.finish().prefix(16))
+        return h.finishHex()
     }
 }
 

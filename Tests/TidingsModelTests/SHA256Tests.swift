@@ -15,3 +15,30 @@ import TidingsModel
             == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 }
+
+@Suite struct ContentDigestTests {
+    func murmur(_ s: String, split: Int? = nil) -> String {
+        var d = ContentDigest()
+        let bytes = Array(s.utf8)
+        if let split {
+            d.update(bytes[..<split])
+            d.update(bytes[split...])
+        } else {
+            d.update(bytes)
+        }
+        return d.finishHex()
+    }
+
+    @Test func feedingInPiecesGivesTheSameDigest() {
+        let text = "The quick brown fox jumps over the lazy dog, and then some more bytes."
+        for split in [0, 1, 15, 16, 17, 33, text.utf8.count] {
+            #expect(murmur(text, split: split) == murmur(text))
+        }
+    }
+
+    @Test func differentInputsDiffer() {
+        #expect(murmur("a") != murmur("b"))
+        #expect(murmur("") != murmur("\u{0}"))
+        #expect(murmur("") .count == 32)
+    }
+}

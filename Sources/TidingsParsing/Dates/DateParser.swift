@@ -10,6 +10,7 @@ public enum DateParser {
     public static func parse(_ raw: String) -> Date? {
         let s = raw.trimmed
         guard !s.isEmpty, s.utf8.count < 100 else { return nil }
+        if let d = RFC822FastPath.parse(s) { return d }
         if let d = ISODateScanner.parse(s) { return d }
         return TokenDateReader.parse(s)
     }

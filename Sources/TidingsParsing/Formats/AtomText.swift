@@ -34,6 +34,18 @@ enum AtomText {
         }
     }
 
+    /// The element whose children are the XHTML content: the wrapping
+    /// `<div>` when there is exactly one, else the construct itself.
+    static func xhtmlRoot(_ e: XMLElement) -> XMLElement {
+        var only: XMLElement?
+        for child in e.elements {
+            if only != nil { return e }
+            only = child
+        }
+        if let only, only.name == "div" { return only }
+        return e
+    }
+
     /// The construct as one line of plain text (titles).
     static func line(_ e: XMLElement) -> String {
         kind(e) == .text ? HTMLRenderer.fold(rawValue(e)) : HTMLContent.line(html(e))
@@ -42,6 +54,11 @@ enum AtomText {
     /// The construct as plain text with paragraphs (subtitles, summaries).
     static func block(_ e: XMLElement) -> String {
         kind(e) == .text ? HTMLRenderer.fold(rawValue(e)) : HTMLContent.text(html(e))
+    }
+
+    /// XHTML held as elements (not base64 or escaped text).
+    static func isMarkup(_ e: XMLElement) -> Bool {
+        e.attribute("mode")?.lowercased() != "base64" && e.attribute("mode")?.lowercased() != "escaped" && e.hasElementChildren
     }
 
     /// RFC 4287 3.1.1.3 / 4.1.3.3: a type that is not text and not XML is base64.

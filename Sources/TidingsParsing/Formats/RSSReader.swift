@@ -61,8 +61,9 @@ enum RSSReader {
         if let description { e.summary = PlainText.block(description) }
         var contentImage: String?
         if let body = content ?? description {
-            let rendering = HTMLContent.render(body.namespace == Namespace.xhtml ? body.innerXML : body.htmlSource,
-                                               base: body.base)
+            let rendering = body.hasElementChildren
+                ? HTMLContent.render(childrenOf: body, base: body.base)
+                : HTMLContent.render(body.text, base: body.base)
             e.contentHTML = rendering.html
             e.contentText = rendering.text
             contentImage = rendering.firstImage

@@ -17,6 +17,14 @@ enum HTMLContent {
                          text: renderer.text, firstImage: renderer.firstImage)
     }
 
+    /// Renders markup that is already an element tree (XHTML content, HTML
+    /// written unescaped inside an RSS description).
+    static func render(childrenOf element: XMLElement, base: String?) -> Rendering {
+        var renderer = HTMLRenderer(base: base)
+        element.visitChildren(with: &renderer)
+        return Rendering(html: renderer.html.trimmed, text: renderer.text, firstImage: renderer.firstImage)
+    }
+
     /// Plain text of HTML with paragraphs kept as blank-line-separated blocks.
     static func text(_ fragment: String) -> String {
         if !needsParsing(fragment) { return HTMLRenderer.fold(fragment) }

@@ -82,38 +82,52 @@ struct HTMLRenderer: HTMLVisitor {
     }
 
     private static func appendParagraph(_ raw: [UInt8], to all: inout [UInt8]) {
-        var folded: [UInt8] = []
-        fold(raw, into: &folded)
-        guard !folded.isEmpty else { return }
+        let before = all.count
         if !all.isEmpty { all.append(contentsOf: [0x0A, 0x0A]) }
-        all.append(contentsOf: folded)
+        let start = all.count
+        raw.withUnsafeBufferPointer { fold($0, into: &all) }
+        if all.count == start { all.removeSubrange(before...) }
     }
 
     /// Folds runs of ASCII white space to one space and trims the ends;
     /// `keptBreak` becomes a newline. Multi-byte UTF-8 never contains these
-    /// bytes, so working on bytes is exact.
-    static func fold<C: Collection<UInt8>>(_ s: C, into out: inout [UInt8]) {
-        var pendingSpace = false
-        for b in s {
-            if b == keptBreak {
-                while out.last == 0x20 { out.removeLast() }
-                out.append(0x0A)
-                pendingSpace = false
-            } else if FastText.isSpace(b) {
-                pendingSpace = true
-            } else {
-                if pendingSpace, !out.isEmpty, out.last != 0x0A { out.append(0x20) }
-                pendingSpace = false
-                out.append(b)
+    /// bytes, so working on bytes is exact. Appends to `out`, writing through
+    /// a pointer: this loop sees every byte of every article.
+    static func fold(_ s: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: s.count))
+        let written = out.withUnsafeMutableBufferPointer { dst -> Int in
+            var n = start
+            var pendingSpace = false
+            for b in s {
+                if b == keptBreak {
+                    while n > start, dst[n - 1] == 0x20 { n -= 1 }
+                    dst[n] = 0x0A
+                    n += 1
+                    pendingSpace = false
+                } else if FastText.isSpace(b) {
+                    pendingSpace = true
+                } else {
+                    if pendingSpace, n > start, dst[n - 1] != 0x0A {
+                        dst[n] = 0x20
+                        n += 1
+                    }
+                    pendingSpace = false
+                    dst[n] = b
+                    n += 1
+                }
             }
+            while n > start, dst[n - 1] == 0x0A { n -= 1 }
+            return n
         }
-        while out.last == 0x0A { out.removeLast() }
+        out.removeSubrange(written...)
     }
 
     static func fold(_ s: String) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count)
-        fold(s.utf8, into: &out)
+        var copy = s
+        copy.withUTF8 { fold($0, into: &out) }
         return String(decoding: out, as: UTF8.self)
     }
 

@@ -11,94 +11,117 @@ protocol HTMLVisitor {
     mutating func text(_ bytes: UnsafeBufferPointer<UInt8>)
 }
 
-/// Parses an HTML fragment with libxml2's HTML parser (which copes with tag
-/// soup the way browsers roughly do) and walks the result. The libxml2
-/// document lives only inside `walk`.
+/// Streams an HTML fragment through libxml2's HTML parser in SAX mode (it
+/// copes with tag soup the way browsers roughly do) straight into a visitor:
+/// no DOM is built, because content is parsed once per article and a tree
+/// would only be walked once and freed.
 enum HTMLWalker {
-    /// Deeper nesting than this is flattened to its text: a hostile fragment
-    /// of 100,000 nested tags must not overflow the stack.
+    /// Deeper nesting than this is flattened to its text.
     static let maximumDepth = 200
 
     static func walk<V: HTMLVisitor>(_ fragment: String, visitor: inout V) {
         // Our own wrapper keeps leading text from being put in an implied <p>.
-        let wrapped = "<div>" + fragment + "</div>"
-        let options = HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue
-            | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue
-            | HTML_PARSE_NOIMPLIED.rawValue
-        var utf8 = Array(wrapped.utf8)
-        let doc: htmlDocPtr? = utf8.withUnsafeMutableBufferPointer { buf in
-            buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) { ptr in
-                htmlReadMemory(ptr, Int32(buf.count), nil, "UTF-8", Int32(options))
+        var bytes = Array("<div>".utf8)
+        bytes.append(contentsOf: fragment.utf8)
+        bytes.append(contentsOf: Array("</div>".utf8))
+        let session = Session(visitor: visitor)
+        bytes.withUnsafeMutableBufferPointer { buf in
+            buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) { chars in
+                guard let ctxt = htmlCreateMemoryParserCtxt(chars, Int32(buf.count)) else { return }
+                defer {
+                    ctxt.pointee.userData = nil
+                    htmlFreeParserCtxt(ctxt)
+                }
+                guard let sax = ctxt.pointee.sax else { return }
+                sax.pointee = Session.handler
+                ctxt.pointee.userData = Unmanaged.passUnretained(session).toOpaque()
+                let options = HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue
+                    | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOIMPLIED.rawValue
+                htmlCtxtUseOptions(ctxt, Int32(options))
+                _ = xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8)
+                _ = htmlParseDocument(ctxt)
+                if let doc = ctxt.pointee.myDoc {
+                    xmlFreeDoc(doc)
+                    ctxt.pointee.myDoc = nil
+                }
             }
         }
-        guard let doc else {
-            var bytes = Array(fragment.utf8)
-            bytes.withUnsafeMutableBufferPointer { visitor.text(UnsafeBufferPointer($0)) }
-            return
-        }
-        defer { xmlFreeDoc(doc) }
-        var node = doc.pointee.children
-        var isFirstWrapper = true
-        while let n = node {
-            if isFirstWrapper, n.pointee.type == XML_ELEMENT_NODE, name(of: n) == "div" {
-                // The wrapper itself is transparent.
-                isFirstWrapper = false
-                walkChildren(of: n, depth: 0, visitor: &visitor)
-            } else {
-                visit(n, depth: 0, visitor: &visitor)
-            }
-            node = n.pointee.next
-        }
+        if let back = session.visitor as? V { visitor = back }
     }
 
-    private static func walkChildren<V: HTMLVisitor>(of node: xmlNodePtr, depth: Int, visitor: inout V) {
-        var child = node.pointee.children
-        while let c = child {
-            visit(c, depth: depth + 1, visitor: &visitor)
-            child = c.pointee.next
-        }
-    }
+    /// The SAX callbacks' state: depth, the element being skipped, the wrapper.
+    private final class Session {
+        var visitor: any HTMLVisitor
+        var depth = 0
+        /// Depth at which a skipped element (script, style...) started, or 0.
+        var skipFrom = 0
+        var sawWrapper = false
+        var wrapperOpen = false
 
-    private static func visit<V: HTMLVisitor>(_ n: xmlNodePtr, depth: Int, visitor: inout V) {
-        switch n.pointee.type {
-        case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-            if let content = n.pointee.content {
-                visitor.text(UnsafeBufferPointer(start: content, count: strlen(content)))
-            }
-        case XML_ELEMENT_NODE:
-            if depth > maximumDepth {
-                walkChildren(of: n, depth: depth, visitor: &visitor)
+        init(visitor: some HTMLVisitor) { self.visitor = visitor }
+
+        /// libxml2 hands every callback `ctxt->userData`, which we set to the session.
+        static func from(_ ctx: UnsafeMutableRawPointer?) -> Session? {
+            guard let ctx else { return nil }
+            return Unmanaged<Session>.fromOpaque(ctx).takeUnretainedValue()
+        }
+
+        func start(_ name: String, _ attributes: [(name: String, value: String)]) {
+            depth += 1
+            if !sawWrapper, depth == 1, name == "div" {
+                sawWrapper = true
+                wrapperOpen = true
                 return
             }
-            let tag = name(of: n)
-            if visitor.open(tag, attributes: attributes(of: n)) {
-                walkChildren(of: n, depth: depth, visitor: &visitor)
-                visitor.close(tag)
-            }
-        default:
-            break  // comments, processing instructions, DTD nodes
+            guard skipFrom == 0, depth <= HTMLWalker.maximumDepth else { return }
+            if !visitor.open(name, attributes: attributes) { skipFrom = depth }
         }
-    }
 
-    private static func name(of n: xmlNodePtr) -> String {
-        guard let name = n.pointee.name else { return "" }
-        return String(cString: name).lowercased()
-    }
+        func end(_ name: String) {
+            defer { depth -= 1 }
+            if wrapperOpen, depth == 1 {
+                wrapperOpen = false
+                return
+            }
+            if skipFrom > 0 {
+                if depth == skipFrom { skipFrom = 0 }
+                return
+            }
+            if depth <= HTMLWalker.maximumDepth { visitor.close(name) }
+        }
 
-    private static func attributes(of n: xmlNodePtr) -> [(name: String, value: String)] {
-        var out: [(name: String, value: String)] = []
-        var attr = n.pointee.properties
-        while let a = attr {
-            if let name = a.pointee.name {
-                var value = ""
-                if let v = xmlNodeListGetString(n.pointee.doc, a.pointee.children, 1) {
-                    value = String(cString: v)
-                    tdx_free(v)
+        func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
+            if skipFrom == 0 { visitor.text(bytes) }
+        }
+
+        static var handler: htmlSAXHandler {
+            var h = htmlSAXHandler()
+            h.initialized = 0  // SAX1-style callbacks, as the HTML parser uses
+            h.startElement = { ctx, name, atts in
+                guard let s = Session.from(ctx), let name else { return }
+                var attributes: [(name: String, value: String)] = []
+                if var p = atts {
+                    while let key = p.pointee {
+                        let value = (p + 1).pointee.map { String(cString: $0) } ?? ""
+                        attributes.append((String(cString: key).lowercased(), value))
+                        guard (p + 1).pointee != nil else { break }
+                        p += 2
+                    }
                 }
-                out.append((String(cString: name).lowercased(), value))
+                s.start(String(cString: name).lowercased(), attributes)
             }
-            attr = a.pointee.next
+            h.endElement = { ctx, name in
+                guard let s = Session.from(ctx), let name else { return }
+                s.end(String(cString: name).lowercased())
+            }
+            let text: charactersSAXFunc = { ctx, ch, len in
+                guard let s = Session.from(ctx), let ch, len > 0 else { return }
+                s.characters(UnsafeBufferPointer(start: ch, count: Int(len)))
+            }
+            h.characters = text
+            h.ignorableWhitespace = text
+            h.cdataBlock = text
+            return h
         }
-        return out
     }
 }

@@ -1,0 +1,79 @@
+/// MurmurHash3 x64-128 (Austin Appleby, public domain): the digest behind
+/// `content_hash`. It only has to tell "changed" from "unchanged", across
+/// runs and machines, over every article's full text, so it needs to be
+/// stable and fast rather than cryptographic. Ids, which must never collide
+/// by construction, stay on SHA-256.
+public struct ContentDigest {
+    private var h1: UInt64 = 0x7469_6469_6e67_7331  // "tidings1": the seed is part of the format
+    private var h2: UInt64 = 0x7469_6469_6e67_7331
+    private var pending: [UInt8] = []
+    private var length: UInt64 = 0
+    private static let c1: UInt64 = 0x87c3_7b91_1142_53d5
+    private static let c2: UInt64 = 0x4cf5_ad43_2745_937f
+
+    public init() { pending.reserveCapacity(16) }
+
+    public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+        if bytes.withContiguousStorageIfAvailable({ update(buffer: $0) }) != nil { return }
+        Array(bytes).withUnsafeBufferPointer { update(buffer: $0) }
+    }
+
+    public mutating func update(buffer: UnsafeBufferPointer<UInt8>) {
+        length &+= UInt64(buffer.count)
+        var i = 0
+        if !pending.isEmpty {
+            let take = min(16 - pending.count, buffer.count)
+            pending.append(contentsOf: buffer[0..<take])
+            i = take
+            if pending.count == 16 {
+                pending.withUnsafeBytes { block($0.baseAddress!) }
+                pending.removeAll(keepingCapacity: true)
+            }
+        }
+        let raw = UnsafeRawBufferPointer(buffer)
+        while buffer.count - i >= 16 {
+            block(raw.baseAddress! + i)
+            i += 16
+        }
+        if i < buffer.count { pending.append(contentsOf: buffer[i...]) }
+    }
+
+    @inline(__always)
+    private mutating func block(_ p: UnsafeRawPointer) {
+        var k1 = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
+        var k2 = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        k1 &*= Self.c1; k1 = k1.rotl(31); k1 &*= Self.c2; h1 ^= k1
+        h1 = h1.rotl(27); h1 &+= h2; h1 = h1 &* 5 &+ 0x52dc_e729
+        k2 &*= Self.c2; k2 = k2.rotl(33); k2 &*= Self.c1; h2 ^= k2
+        h2 = h2.rotl(31); h2 &+= h1; h2 = h2 &* 5 &+ 0x3849_5ab5
+    }
+
+    /// 32 lower-case hex digits.
+    public mutating func finishHex() -> String {
+        var k1: UInt64 = 0, k2: UInt64 = 0
+        for (i, b) in pending.enumerated() {
+            if i < 8 { k1 |= UInt64(b) << UInt64(8 * i) } else { k2 |= UInt64(b) << UInt64(8 * (i - 8)) }
+        }
+        if pending.count > 8 { k2 &*= Self.c2; k2 = k2.rotl(33); k2 &*= Self.c1; h2 ^= k2 }
+        if !pending.isEmpty { k1 &*= Self.c1; k1 = k1.rotl(31); k1 &*= Self.c2; h1 ^= k1 }
+        h1 ^= length; h2 ^= length
+        h1 &+= h2; h2 &+= h1
+        h1 = Self.fmix(h1); h2 = Self.fmix(h2)
+        h1 &+= h2; h2 &+= h1
+        let bytes = (0..<8).map { UInt8(truncatingIfNeeded: h1 >> UInt64(8 * $0)) }
+            + (0..<8).map { UInt8(truncatingIfNeeded: h2 >> UInt64(8 * $0)) }
+        return SHA256.hexString(bytes)
+    }
+
+    private static func fmix(_ k: UInt64) -> UInt64 {
+        var k = k
+        k ^= k >> 33; k &*= 0xff51_afd7_ed55_8ccd
+        k ^= k >> 33; k &*= 0xc4ce_b9fe_1a85_ec53
+        k ^= k >> 33
+        return k
+    }
+}
+
+extension UInt64 {
+    @inline(__always) fileprivate func rotl(_ r: UInt64) -> UInt64 { (self << r) | (self >> (64 - r)) }
+}
