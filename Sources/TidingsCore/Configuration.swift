@@ -11,6 +11,12 @@ public struct Configuration: Sendable, Codable, Hashable {
     public var maximumBackoffSeconds: Double = 24 * 3600
     /// Documents larger than this are not parsed.
     public var maximumDocumentBytes = 32 << 20
+    /// A permanent redirect moves a feed after this many polls in a row...
+    public var moveConfirmations = 3
+    /// ...spanning at least this long.
+    public var moveMinimumSpanSeconds: Double = 24 * 3600
+    /// A `Retry-After` longer than this is cut to it.
+    public var maximumRetryAfterSeconds: Double = 7 * 24 * 3600
     public var fetch = FetchPolicy()
 
     public init() {}

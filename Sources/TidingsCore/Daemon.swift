@@ -11,6 +11,7 @@ public final class Daemon: Sendable {
     public let configuration: Configuration
     let ledger: Ledger
     let client: HTTPClient
+    let hosts = HostGate()
     let logger: Logger
     /// The longest the loop sleeps before looking at the feed list again.
     static let wakeInterval: Double = 5
@@ -58,7 +59,7 @@ public final class Daemon: Sendable {
         let due = try await ledger.feeds().filter { feed in
             feed.disabledReason == nil && (all || (feed.nextPollAt ?? .distantPast) <= now)
         }
-        let poller = Poller(client: client, ledger: ledger, configuration: configuration, logger: logger)
+        let poller = Poller(client: client, ledger: ledger, hosts: hosts, configuration: configuration, logger: logger)
         return await withTaskGroup(of: PollOutcome.self) { group in
             for feed in due { group.addTask { await poller.poll(feed, now: now) } }
             var summary = PollSummary()

@@ -21,6 +21,8 @@ public actor Ledger {
 
     public func save(_ feed: FeedRecord) throws(StoreError) { try registry.save(feed) }
 
+    public func find(_ urlOrID: String) throws(StoreError) -> FeedRecord? { try registry.find(urlOrID) }
+
     public func record(_ entries: [Entry], feed: FeedIdentity, at now: Date) throws(StoreError) -> ArticleStore.Summary {
         try store.record(entries, feed: feed, at: now)
     }

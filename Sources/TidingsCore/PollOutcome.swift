@@ -7,6 +7,8 @@ public enum PollOutcome: Sendable, Hashable {
     case failed(String)
     /// Not polled: disabled, or the daemon is stopping.
     case skipped
+    /// Not polled this time: its host asked everyone to wait.
+    case deferred
 
     public var isFailure: Bool { if case .failed = self { true } else { false } }
 }
@@ -18,12 +20,16 @@ public struct PollSummary: Sendable, Hashable, CustomStringConvertible {
     public var failed = 0
     public var newArticles = 0
     public var updatedArticles = 0
+    public var deferred = 0
 
     public init() {}
 
     public mutating func add(_ outcome: PollOutcome) {
         switch outcome {
         case .skipped: return
+        case .deferred:
+            deferred += 1
+            return
         case .notModified: notModified += 1
         case .failed: failed += 1
         case .updated(let n, let u, _):
@@ -36,5 +42,6 @@ public struct PollSummary: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         "polled \(polled) feeds: \(notModified) not modified, \(failed) failed; "
             + "articles: \(newArticles) new, \(updatedArticles) updated"
+            + (deferred > 0 ? "; \(deferred) deferred (host asked to wait)" : "")
     }
 }

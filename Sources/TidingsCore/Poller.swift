@@ -11,14 +11,21 @@ import TidingsStore
 public struct Poller: Sendable {
     let client: HTTPClient
     let ledger: Ledger
+    let hosts: HostGate
     let configuration: Configuration
     let logger: Logger
 
-    public init(client: HTTPClient, ledger: Ledger, configuration: Configuration, logger: Logger) {
+    public init(client: HTTPClient, ledger: Ledger, hosts: HostGate = HostGate(),
+                configuration: Configuration, logger: Logger) {
         self.client = client
         self.ledger = ledger
+        self.hosts = hosts
         self.configuration = configuration
         self.logger = logger
+    }
+
+    var moves: MovePolicy {
+        MovePolicy(confirmations: configuration.moveConfirmations, minimumSpan: configuration.moveMinimumSpanSeconds)
     }
 
     public func poll(_ initial: FeedRecord, now: Date = Date()) async -> PollOutcome {
@@ -28,6 +35,12 @@ public struct Poller: Sendable {
         log[metadataKey: "feed.url"] = "\(feed.url)"
         log[metadataKey: "feed.id"] = "\(feed.id)"
 
+        if let until = await hosts.pausedUntil(feed.url, now: now) {
+            // The host asked everyone to wait; this feed keeps its place in line.
+            feed.nextPollAt = until
+            await save(feed, log: log)
+            return .deferred
+        }
         let request = FetchRequest(url: feed.url, etag: feed.etag, lastModified: feed.lastModified,
                                    allowFileScheme: feed.url.lowercased().hasPrefix("file:"))
         let outcome: PollOutcome
@@ -37,28 +50,55 @@ public struct Poller: Sendable {
         } catch FetchError.shutdown {
             return .skipped
         } catch {
-            outcome = fail(&feed, result: error.kind, message: error.description, status: nil, now: now, log: log)
+            outcome = fail(&feed, result: error.kind, message: error.description, now: now, log: log)
         }
         feed.lastPollAt = now
+        await save(feed, log: log)
+        return outcome
+    }
+
+    private func save(_ feed: FeedRecord, log: Logger) async {
         do {
             try await ledger.save(feed)
         } catch {
             log.error("cannot save feed state", metadata: ["error": "\(error)"])
         }
-        return outcome
     }
 
     private func handle(_ response: FetchResponse, feed: inout FeedRecord, now: Date, log: Logger) async -> PollOutcome {
         feed.lastHTTPStatus = response.status
-        if response.isNotModified {
+        await followMove(response, feed: &feed, now: now, log: log)
+        switch response.status {
+        case 304:
             succeed(&feed, result: "not modified", now: now)
             log.info("feed not modified", metadata: ["http.status": "304"])
             return .notModified
+        case 200..<300:
+            return await ingest(response, feed: &feed, now: now, log: log)
+        case 410:
+            feed.disabledReason = "gone: http 410 on \(Timestamp.format(now))"
+            feed.nextPollAt = nil
+            feed.lastResult = "gone"
+            feed.lastError = "http 410: the publisher removed this feed; polling stopped"
+            feed.consecutiveFailures += 1
+            log.error("feed gone, polling stopped", metadata: ["http.status": "410"])
+            return .failed("gone")
+        case 429, 503:
+            if let delay = RetryAfter.delay(response.retryAfter, now: now) {
+                let wait = min(max(delay, 1), configuration.maximumRetryAfterSeconds)
+                await hosts.pause(feed.url, until: now.addingTimeInterval(wait))
+                let outcome = fail(&feed, result: "http \(response.status)",
+                                   message: "http \(response.status): asked to retry after \(Int(wait)) s", now: now, log: log)
+                feed.nextPollAt = now.addingTimeInterval(wait)
+                return outcome
+            }
+            return fail(&feed, result: "http \(response.status)", message: "http \(response.status)", now: now, log: log)
+        default:
+            return fail(&feed, result: "http \(response.status)", message: "http \(response.status)", now: now, log: log)
         }
-        guard response.isSuccess else {
-            return fail(&feed, result: "http \(response.status)", message: "http \(response.status)",
-                        status: response.status, now: now, log: log)
-        }
+    }
+
+    private func ingest(_ response: FetchResponse, feed: inout FeedRecord, now: Date, log: Logger) async -> PollOutcome {
         let hash = SHA256.hex(bytes: response.body)
         if hash == feed.bodyHash {
             remember(response, in: &feed)
@@ -71,7 +111,7 @@ public struct Poller: Sendable {
             document = try FeedParser.parse(response.body, url: response.finalURL, charset: response.charset,
                                             maximumBytes: configuration.maximumDocumentBytes)
         } catch {
-            return fail(&feed, result: "not a feed", message: error.description, status: response.status, now: now, log: log)
+            return fail(&feed, result: "not a feed", message: error.description, now: now, log: log)
         }
         feed.title = document.title ?? feed.title
         feed.homePageURL = document.homePageURL ?? feed.homePageURL
@@ -88,7 +128,26 @@ public struct Poller: Sendable {
             return .updated(new: summary.new, updated: summary.updated, unchanged: summary.unchanged)
         } catch {
             // Validators are not advanced: the next poll fetches and records again.
-            return fail(&feed, result: "store", message: error.description, status: response.status, now: now, log: log)
+            return fail(&feed, result: "store", message: error.description, now: now, log: log)
+        }
+    }
+
+    private func followMove(_ response: FetchResponse, feed: inout FeedRecord, now: Date, log: Logger) async {
+        var candidate = feed
+        switch moves.observe(response, feed: &candidate, now: now) {
+        case .none:
+            feed = candidate
+        case .pending(let target, let seen):
+            feed = candidate
+            log.info("permanent redirect seen", metadata: ["move.to": "\(target)", "move.seen": "\(seen)"])
+        case .apply(let from, let to):
+            if let other = try? await ledger.find(to), other.id != feed.id {
+                // Another followed feed already has that URL: keep both as they are.
+                log.warning("permanent redirect to a feed already followed; not moved", metadata: ["move.to": "\(to)"])
+                return
+            }
+            feed = candidate
+            log.notice("feed moved", metadata: ["move.from": "\(from)", "move.to": "\(to)"])
         }
     }
 
@@ -104,8 +163,7 @@ public struct Poller: Sendable {
         feed.nextPollAt = now.addingTimeInterval(configuration.pollIntervalSeconds)
     }
 
-    private func fail(_ feed: inout FeedRecord, result: String, message: String, status: Int?,
-                      now: Date, log: Logger) -> PollOutcome {
+    private func fail(_ feed: inout FeedRecord, result: String, message: String, now: Date, log: Logger) -> PollOutcome {
         feed.lastResult = result
         feed.lastError = message
         feed.consecutiveFailures += 1
@@ -114,7 +172,7 @@ public struct Poller: Sendable {
                                                                cap: configuration.maximumBackoffSeconds))
         log.warning("feed poll failed", metadata: [
             "error": "\(message)", "failures": "\(feed.consecutiveFailures)",
-            "http.status": "\(status.map(String.init) ?? "-")",
+            "http.status": "\(feed.lastHTTPStatus.map(String.init) ?? "-")",
         ])
         return .failed(message)
     }

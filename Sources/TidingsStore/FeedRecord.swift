@@ -39,3 +39,31 @@ public struct FeedRecord: Sendable, Hashable, Codable {
         self.pendingMoveCount = 0
     }
 }
+
+extension FeedRecord {
+    /// Every field is written, `null` when unset, so `tidings status --json`
+    /// always has the same keys.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(url, forKey: .url)
+        try c.encode(addedURL, forKey: .addedURL)
+        try c.encode(addedAt, forKey: .addedAt)
+        try c.encode(title, forKey: .title)
+        try c.encode(homePageURL, forKey: .homePageURL)
+        try c.encode(etag, forKey: .etag)
+        try c.encode(lastModified, forKey: .lastModified)
+        try c.encode(bodyHash, forKey: .bodyHash)
+        try c.encode(lastPollAt, forKey: .lastPollAt)
+        try c.encode(lastResult, forKey: .lastResult)
+        try c.encode(lastHTTPStatus, forKey: .lastHTTPStatus)
+        try c.encode(lastError, forKey: .lastError)
+        try c.encode(consecutiveFailures, forKey: .consecutiveFailures)
+        try c.encode(nextPollAt, forKey: .nextPollAt)
+        try c.encode(disabledReason, forKey: .disabledReason)
+        try c.encode(pendingMoveURL, forKey: .pendingMoveURL)
+        try c.encode(pendingMoveSince, forKey: .pendingMoveSince)
+        try c.encode(pendingMoveCount, forKey: .pendingMoveCount)
+        try c.encode(movedFrom, forKey: .movedFrom)
+    }
+}

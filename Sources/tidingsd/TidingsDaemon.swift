@@ -14,14 +14,21 @@ struct TidingsDaemon: AsyncParsableCommand {
             --feeds imports a list file at start. SIGINT or SIGTERM stops it cleanly.
             """)
 
-    @Option(name: .customLong("state-dir"), help: "Where the feed list and the dedup index live.")
-    var stateDirectory = Configuration().stateDirectory
+    @Option(help: "A JSON configuration file (see README); flags given here override it.")
+    var config: String?
 
-    @Option(name: .customLong("output-dir"), help: "Where article files are written.")
-    var outputDirectory = Configuration().outputDirectory
+    @Option(name: .customLong("state-dir"), help: "Where the feed list and the dedup index live (default ./state).")
+    var stateDirectory: String?
 
-    @Option(help: "Seconds between polls of a healthy feed (suffixes s, m, h accepted).")
-    var interval = "30m"
+    @Option(name: .customLong("output-dir"), help: "Where article files are written (default ./out).")
+    var outputDirectory: String?
+
+    @Option(help: "Time between polls of a healthy feed: 900, 15m, 1h (default 30m).")
+    var interval: String?
+
+    @Flag(name: .customLong("refuse-private-addresses"),
+          help: "Never connect to private, loopback or link-local addresses (checked after DNS).")
+    var refusePrivateAddresses = false
 
     @Option(help: "A feed list file (one URL or relative path per line) to import at start.")
     var feeds: String?
@@ -43,14 +50,20 @@ struct TidingsDaemon: AsyncParsableCommand {
             return h
         }
         let logger = Logger(label: "tidingsd")
-        guard let seconds = Duration.seconds(parsing: interval), seconds > 0 else {
-            throw ValidationError("--interval must be a positive duration such as 900, 15m or 1h")
-        }
         var config = Configuration()
-        config.stateDirectory = stateDirectory
-        config.outputDirectory = outputDirectory
-        config.pollIntervalSeconds = seconds
+        if let path = self.config {
+            do { config = try Configuration.load(path) } catch { throw ValidationError("\(error)") }
+        }
+        if let interval {
+            guard let seconds = Duration.seconds(parsing: interval), seconds > 0 else {
+                throw ValidationError("--interval must be a positive duration such as 900, 15m or 1h")
+            }
+            config.pollIntervalSeconds = seconds
+        }
+        if let stateDirectory { config.stateDirectory = stateDirectory }
+        if let outputDirectory { config.outputDirectory = outputDirectory }
         if let userAgent { config.fetch.userAgent = userAgent }
+        if refusePrivateAddresses { config.fetch.refusePrivateAddresses = true }
 
         let daemon: Daemon
         do {

@@ -135,3 +135,17 @@ import TidingsTestSupport
         #expect(server.requests.isEmpty)
     }
 }
+
+@Suite struct TLSTests {
+    @Test func selfSignedCertificateIsAClearTLSError() async throws {
+        let server = try SelfSignedTLSServer()
+        let client = HTTPClient()
+        defer { client.shutdown() }
+        await #expect {
+            try await client.fetch(FetchRequest(url: server.baseURL + "/"))
+        } throws: { error in
+            guard let e = error as? FetchError else { return false }
+            return e.kind == "tls" && e.description.hasPrefix("tls: ")
+        }
+    }
+}

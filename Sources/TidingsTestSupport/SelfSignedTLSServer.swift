@@ -1,0 +1,76 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `openssl s_server` on 127.0.0.1 with a certificate made on the spot and
+/// signed by nobody: a real TLS endpoint that a verifying client must refuse.
+public final class SelfSignedTLSServer {
+    public let port: UInt16
+    private let process: Process
+    private let directory: String
+
+    public init() throws {
+        directory = TestPaths.temporaryDirectory("tidings-tls")
+        try Self.run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                                         "-subj", "/CN=127.0.0.1", "-keyout", directory + "/key.pem",
+                                         "-out", directory + "/cert.pem"])
+        port = try Self.freePort()
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", directory + "/cert.pem",
+                             "-key", directory + "/key.pem", "-www", "-quiet"]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try waitUntilListening()
+    }
+
+    deinit {
+        // s_server outlives SIGTERM; SIGKILL it, so waiting cannot spin forever.
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    public var baseURL: String { "https://127.0.0.1:\(port)" }
+
+    private func waitUntilListening() throws {
+        for _ in 0..<100 {
+            if Self.canConnect(port) { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw TestServerError("openssl s_server did not start")
+    }
+
+    private static func run(_ path: String, _ arguments: [String]) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = arguments
+        p.standardInput = FileHandle.nullDevice
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw TestServerError("\(path) failed") }
+    }
+
+    private static func freePort() throws -> UInt16 {
+        let server = try TestHTTPServer { _ in .status(200) }
+        let port = server.port
+        server.stop()
+        return port
+    }
+
+    private static func canConnect(_ port: UInt16) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = port.bigEndian
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+import TidingsCore
+import TidingsTestSupport
+
+@Suite struct ConfigurationFileTests {
+    func write(_ json: String) throws -> String {
+        let path = TestPaths.temporaryDirectory() + "/tidings.json"
+        try Data(json.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test func givenKeysOverrideDefaultsAndTheRestStay() throws {
+        let config = try Configuration.load(try write("""
+            {"poll_interval_seconds": 600, "output_directory": "/srv/out",
+             "fetch": {"user_agent": "Mine/1", "maximum_transfers_per_host": 4, "refuse_private_addresses": true}}
+            """))
+        #expect(config.pollIntervalSeconds == 600)
+        #expect(config.outputDirectory == "/srv/out")
+        #expect(config.stateDirectory == Configuration().stateDirectory)
+        #expect(config.fetch.userAgent == "Mine/1")
+        #expect(config.fetch.maximumTransfersPerHost == 4)
+        #expect(config.fetch.refusePrivateAddresses)
+        #expect(config.fetch.maximumBodyBytes == Configuration().fetch.maximumBodyBytes)
+    }
+
+    @Test(arguments: [#"{"poll_interval": 5}"#, #"{"fetch": {"timeout": 5}}"#, #"{"poll_interval_seconds": "soon"}"#, "[1]"])
+    func mistakesAreReportedNotIgnored(json: String) throws {
+        let path = try write(json)
+        #expect(throws: Configuration.FileError.self) { try Configuration.load(path) }
+    }
+}
