@@ -63,11 +63,15 @@ fuzz: deps
 	.build-fuzz/debug/tidings-fuzz .build-fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	  -timeout=10 -rss_limit_mb=2048 -artifact_prefix=.build-fuzz/crashes/ -print_final_stats=1 2>&1 | tail -n 12
 
-## Benchmarks beside peers, in a release build (not part of `make test`).
+## Benchmarks beside peers, in a release build (not part of `make test`):
+## the parser beside xmllint, then tidingsd --once against nginx.
 bench: deps
 	@command -v xmllint >/dev/null || $(SUDO) apt-get install -y -qq libxml2-utils
+	@test -x /usr/sbin/nginx || $(SUDO) apt-get install -y -qq nginx-light
 	swift build -c release --product tidings-bench
+	swift build -c release --product tidingsd
 	.build/release/tidings-bench parse
+	.build/release/tidings-bench poll
 
 clean:
 	rm -rf .build .build-asan .build-fuzz
