@@ -60,9 +60,16 @@ public final class Daemon: Sendable {
             feed.disabledReason == nil && (all || (feed.nextPollAt ?? .distantPast) <= now)
         }
         let poller = Poller(client: client, ledger: ledger, hosts: hosts, configuration: configuration, logger: logger)
+        // A sliding window of polls: enough to keep every transfer slot of the
+        // client busy, few enough that fetched bodies waiting to be parsed and
+        // stored cannot pile up in memory when thousands of feeds are due.
+        let window = max(8, configuration.fetch.maximumConcurrentTransfers * 2)
         return await withTaskGroup(of: PollOutcome.self) { group in
-            for feed in due { group.addTask { await poller.poll(feed, now: now) } }
             var summary = PollSummary()
+            for (started, feed) in due.enumerated() {
+                if started >= window, let outcome = await group.next() { summary.add(outcome) }
+                group.addTask { await poller.poll(feed, now: now) }
+            }
             for await outcome in group { summary.add(outcome) }
             return summary
         }

@@ -44,6 +44,8 @@ final class Transfer: @unchecked Sendable {
             tdc_easy_setopt_pointer(easy, CURLOPT_PRIVATE, me),
             tdc_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer),
             tdc_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1),
+            // Wait for a connection that can multiplex (HTTP/2) rather than open another.
+            tdc_easy_setopt_long(easy, CURLOPT_PIPEWAIT, 1),
             tdc_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, protocols),
             tdc_easy_setopt_string(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"),
             tdc_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 1),

@@ -14,10 +14,13 @@ struct PollBench: ParsableCommand {
     @Option(help: "How many feeds nginx serves.") var feeds = 10_000
     @Option(help: "The tidingsd to run.") var tidingsd = ".build/release/tidingsd"
     @Option(help: "nginx's binary.") var nginx = "/usr/sbin/nginx"
+    @Flag(help: "Keep the generated site, state and logs (and say where).") var keep = false
 
     func run() throws {
         let root = NSTemporaryDirectory() + "tidings-poll-bench-\(getpid())"
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        defer {
+            if keep { print("kept: \(root)") } else { try? FileManager.default.removeItem(atPath: root) }
+        }
         try FileManager.default.createDirectory(atPath: root + "/site/f", withIntermediateDirectories: true)
         chmod(root, 0o755)
         var generator = CorpusGenerator(seed: 7)
