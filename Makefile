@@ -60,8 +60,10 @@ fuzz: deps
 	  -Xswiftc -DFUZZING -Xlinker $(FUZZER_LIB) -Xlinker -lstdc++
 	rm -rf .build-fuzz/corpus && mkdir -p .build-fuzz/corpus .build-fuzz/crashes
 	cp Tests/TidingsParsingTests/Fixtures/* Feeds/samples/* .build-fuzz/corpus/
-	.build-fuzz/debug/tidings-fuzz .build-fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-	  -timeout=10 -rss_limit_mb=2048 -artifact_prefix=.build-fuzz/crashes/ -print_final_stats=1 2>&1 | tail -n 12
+	@.build-fuzz/debug/tidings-fuzz .build-fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	  -timeout=10 -rss_limit_mb=2048 -artifact_prefix=.build-fuzz/crashes/ -print_final_stats=1 \
+	  > .build-fuzz/fuzz.log 2>&1; status=$$?; tail -n 8 .build-fuzz/fuzz.log; \
+	  if [ $$status -ne 0 ]; then echo "fuzzing found a failure: see .build-fuzz/crashes"; fi; exit $$status
 
 ## Benchmarks beside peers, in a release build (not part of `make test`):
 ## the parser beside xmllint, then tidingsd --once against nginx.

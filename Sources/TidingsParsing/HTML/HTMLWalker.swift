@@ -57,6 +57,15 @@ enum HTMLWalker {
         var skipFrom = 0
         var sawWrapper = false
         var wrapperOpen = false
+        /// libxml2's HTML parser interns tag names: convert each pointer once.
+        var names: [UnsafeRawPointer: String] = [:]
+
+        func name(_ p: UnsafePointer<xmlChar>) -> String {
+            if let known = names[UnsafeRawPointer(p)] { return known }
+            let s = String(cString: p).lowercased()
+            names[UnsafeRawPointer(p)] = s
+            return s
+        }
 
         init(visitor: some HTMLVisitor) { self.visitor = visitor }
 
@@ -103,16 +112,16 @@ enum HTMLWalker {
                 if var p = atts {
                     while let key = p.pointee {
                         let value = (p + 1).pointee.map { String(cString: $0) } ?? ""
-                        attributes.append((String(cString: key).lowercased(), value))
+                        attributes.append((s.name(key), value))
                         guard (p + 1).pointee != nil else { break }
                         p += 2
                     }
                 }
-                s.start(String(cString: name).lowercased(), attributes)
+                s.start(s.name(name), attributes)
             }
             h.endElement = { ctx, name in
                 guard let s = Session.from(ctx), let name else { return }
-                s.end(String(cString: name).lowercased())
+                s.end(s.name(name))
             }
             let text: charactersSAXFunc = { ctx, ch, len in
                 guard let s = Session.from(ctx), let ch, len > 0 else { return }

@@ -19,8 +19,8 @@ enum Namespace {
     static let googleplay = "googleplay"
 
     /// RSS core elements: no namespace, or the RSS 1.0 / 0.90 / userland ones.
-    static let rssCore: Set<String> = [none, rss10, rss090, "rss20"]
-    static let anyAtom: Set<String> = [atom, atom03]
+    static let rssCore: [String] = [none, rss10, rss090, "rss20"]
+    static let anyAtom: [String] = [atom, atom03]
 
     private static let byURI: [String: String] = [
         "http://www.w3.org/2005/atom": atom,

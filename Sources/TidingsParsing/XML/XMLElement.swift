@@ -36,7 +36,7 @@ final class XMLElement {
         children.lazy.compactMap { if case .element(let e) = $0 { e } else { nil } }
     }
 
-    func first(_ name: String, in namespaces: Set<String>) -> XMLElement? {
+    func first(_ name: String, in namespaces: [String]) -> XMLElement? {
         elements.first { $0.name == name && namespaces.contains($0.namespace) }
     }
 

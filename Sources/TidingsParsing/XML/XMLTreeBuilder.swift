@@ -15,7 +15,8 @@ internal import CLibXML2
 final class XMLTreeBuilder {
     private(set) var root: XMLElement?
     private var stack: [XMLElement] = []
-    private var pendingText = ""
+    /// Character data collects as bytes and becomes one String per text node.
+    private var pendingText: [UInt8] = []
     private let documentBase: String?
     private(set) var firstError: ParseError?
     private var context: xmlParserCtxtPtr?
@@ -131,20 +132,20 @@ final class XMLTreeBuilder {
         stack.removeLast()
     }
 
-    fileprivate func characters(_ text: String) {
+    fileprivate func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard !stack.isEmpty else { return }
-        pendingText += text
+        pendingText.append(contentsOf: bytes)
     }
 
     /// C1 control characters (U+0080-U+009F) in feed text are Windows-1252
     /// bytes that were decoded as Latin-1 (`don\u{92}t`); HTML5 reads them as
     /// cp1252 too. Checked on the raw bytes so clean text costs one scan.
-    fileprivate static func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    fileprivate static func text<C: Collection<UInt8>>(_ bytes: C) -> String {
         var hasC1 = false
-        var i = 0
-        while i + 1 < bytes.count {
-            if bytes[i] == 0xC2 && (0x80...0x9F).contains(bytes[i + 1]) { hasC1 = true; break }
-            i += 1
+        var previous: UInt8 = 0
+        for b in bytes {
+            if previous == 0xC2 && (0x80...0x9F).contains(b) { hasC1 = true; break }
+            previous = b
         }
         let s = String(decoding: bytes, as: UTF8.self)
         guard hasC1 else { return s }
@@ -161,8 +162,8 @@ final class XMLTreeBuilder {
 
     private func flushText() {
         guard !pendingText.isEmpty, let top = stack.last else { return }
-        top.children.append(.text(pendingText))
-        pendingText = ""
+        top.children.append(.text(XMLTreeBuilder.text(pendingText)))
+        pendingText.removeAll(keepingCapacity: true)
     }
 
     fileprivate func recordError(message: String, line: Int, column: Int, level: xmlErrorLevel,
@@ -256,7 +257,7 @@ final class XMLTreeBuilder {
         h.endElementNs = { ctx, _, _, _ in XMLTreeBuilder.builder(ctx)?.endElement() }
         let text: charactersSAXFunc = { ctx, ch, len in
             guard let b = XMLTreeBuilder.builder(ctx), let ch, len > 0 else { return }
-            b.characters(XMLTreeBuilder.text(UnsafeBufferPointer(start: ch, count: Int(len))))
+            b.characters(UnsafeBufferPointer(start: ch, count: Int(len)))
         }
         h.characters = text
         h.ignorableWhitespace = text
