@@ -6,12 +6,11 @@
 public struct ContentDigest {
     private var h1: UInt64 = 0x7469_6469_6e67_7331  // "tidings1": the seed is part of the format
     private var h2: UInt64 = 0x7469_6469_6e67_7331
-    private var pending: [UInt8] = []
-    private var length: UInt64 = 0
+    private var feeder = BlockFeeder(blockSize: 16)
     private static let c1: UInt64 = 0x87c3_7b91_1142_53d5
     private static let c2: UInt64 = 0x4cf5_ad43_2745_937f
 
-    public init() { pending.reserveCapacity(16) }
+    public init() {}
 
     public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         if bytes.withContiguousStorageIfAvailable({ update(buffer: $0) }) != nil { return }
@@ -19,23 +18,9 @@ public struct ContentDigest {
     }
 
     public mutating func update(buffer: UnsafeBufferPointer<UInt8>) {
-        length &+= UInt64(buffer.count)
-        var i = 0
-        if !pending.isEmpty {
-            let take = min(16 - pending.count, buffer.count)
-            pending.append(contentsOf: buffer[0..<take])
-            i = take
-            if pending.count == 16 {
-                pending.withUnsafeBytes { block($0.baseAddress!) }
-                pending.removeAll(keepingCapacity: true)
-            }
-        }
-        let raw = UnsafeRawBufferPointer(buffer)
-        while buffer.count - i >= 16 {
-            block(raw.baseAddress! + i)
-            i += 16
-        }
-        if i < buffer.count { pending.append(contentsOf: buffer[i...]) }
+        var f = feeder
+        f.feed(buffer) { block($0) }
+        feeder = f
     }
 
     @inline(__always)
@@ -50,6 +35,8 @@ public struct ContentDigest {
 
     /// 32 lower-case hex digits.
     public mutating func finishHex() -> String {
+        let length = feeder.length
+        let pending = feeder.takePending()
         var k1: UInt64 = 0, k2: UInt64 = 0
         for (i, b) in pending.enumerated() {
             if i < 8 { k1 |= UInt64(b) << UInt64(8 * i) } else { k2 |= UInt64(b) << UInt64(8 * (i - 8)) }

@@ -5,10 +5,9 @@
 public struct SHA256 {
     private var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
         0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
-    private var pending: [UInt8] = []
-    private var length: UInt64 = 0
+    private var feeder = BlockFeeder(blockSize: 64)
 
-    public init() { pending.reserveCapacity(64) }
+    public init() {}
 
     public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         if bytes.withContiguousStorageIfAvailable({ update(buffer: $0) }) != nil { return }
@@ -16,27 +15,14 @@ public struct SHA256 {
     }
 
     public mutating func update(buffer: UnsafeBufferPointer<UInt8>) {
-        length &+= UInt64(buffer.count)
-        var i = 0
-        if !pending.isEmpty {
-            let take = min(64 - pending.count, buffer.count)
-            pending.append(contentsOf: buffer[0..<take])
-            i = take
-            if pending.count == 64 {
-                pending.withUnsafeBufferPointer { compress($0.baseAddress!) }
-                pending.removeAll(keepingCapacity: true)
-            }
-        }
-        while buffer.count - i >= 64 {
-            compress(buffer.baseAddress! + i)
-            i += 64
-        }
-        if i < buffer.count { pending.append(contentsOf: buffer[i...]) }
+        var f = feeder
+        f.feed(buffer) { compress($0.assumingMemoryBound(to: UInt8.self)) }
+        feeder = f
     }
 
     public mutating func finish() -> [UInt8] {
-        let bitLength = length &* 8
-        var tail = pending
+        let bitLength = feeder.length &* 8
+        var tail = feeder.takePending()
         tail.append(0x80)
         while tail.count % 64 != 56 { tail.append(0) }
         for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
@@ -47,7 +33,6 @@ public struct SHA256 {
                 offset += 64
             }
         }
-        pending.removeAll()
         let words = [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7]
         return words.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> UInt32(24 - 8 * $0)) } }
     }
