@@ -59,7 +59,7 @@ fuzz: deps
 	  -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp \
 	  -Xswiftc -DFUZZING -Xlinker $(FUZZER_LIB) -Xlinker -lstdc++
 	rm -rf .build-fuzz/corpus && mkdir -p .build-fuzz/corpus .build-fuzz/crashes
-	cp Tests/TidingsParsingTests/Fixtures/* Feeds/samples/* .build-fuzz/corpus/
+	find Tests/TidingsParsingTests/Fixtures Feeds/samples -type f ! -name "*.expected.json" ! -name "*.article.json" -exec cp {} .build-fuzz/corpus/ \;
 	@.build-fuzz/debug/tidings-fuzz .build-fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	  -timeout=10 -rss_limit_mb=2048 -artifact_prefix=.build-fuzz/crashes/ -print_final_stats=1 \
 	  > .build-fuzz/fuzz.log 2>&1; status=$$?; tail -n 8 .build-fuzz/fuzz.log; \

@@ -21,6 +21,11 @@ public enum TestPaths {
     /// Every regular file below `directory` whose name ends with `suffix`.
     public static func files(under directory: String, suffix: String) -> [String] {
         guard let e = FileManager.default.enumerator(atPath: directory) else { return [] }
-        return e.compactMap { $0 as? String }.filter { $0.hasSuffix(suffix) }.map { directory + "/" + $0 }.sorted()
+        return e.compactMap { $0 as? String }.map { directory + "/" + $0 }
+            .filter { path in
+                var isDirectory: ObjCBool = false
+                return path.hasSuffix(suffix) && FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+                    && !isDirectory.boolValue
+            }.sorted()
     }
 }
