@@ -63,6 +63,8 @@ final class XMLElement {
 
     /// All character data below this element, in document order.
     var text: String {
+        // The usual case, one text node, needs no copy.
+        if children.count == 1, case .text(let only) = children[0] { return only }
         var out = ""
         appendText(to: &out)
         return out
