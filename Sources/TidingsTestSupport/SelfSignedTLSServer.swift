@@ -16,14 +16,10 @@ public final class SelfSignedTLSServer {
                                          "-subj", "/CN=127.0.0.1", "-keyout", directory + "/key.pem",
                                          "-out", directory + "/cert.pem"])
         port = try Self.freePort()
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", directory + "/cert.pem",
-                             "-key", directory + "/key.pem", "-www", "-quiet"]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        process = try QuietProcess.start("/usr/bin/openssl", [
+            "s_server", "-accept", "127.0.0.1:\(port)", "-cert", directory + "/cert.pem",
+            "-key", directory + "/key.pem", "-www", "-quiet",
+        ])
         try waitUntilListening()
     }
 
@@ -44,13 +40,7 @@ public final class SelfSignedTLSServer {
     }
 
     private static func run(_ path: String, _ arguments: [String]) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = arguments
-        p.standardInput = FileHandle.nullDevice
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let p = try QuietProcess.start(path, arguments)
         p.waitUntilExit()
         guard p.terminationStatus == 0 else { throw TestServerError("\(path) failed") }
     }

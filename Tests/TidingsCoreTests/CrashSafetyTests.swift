@@ -57,14 +57,7 @@ import Glibc
     }
 
     static func start(_ arguments: [String]) throws -> Process {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: daemon)
-        p.arguments = arguments
-        p.standardInput = FileHandle.nullDevice
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        return p
+        try QuietProcess.start(daemon, arguments)
     }
 
     /// Every file in the article tree is an article that validates; nothing else is there.
