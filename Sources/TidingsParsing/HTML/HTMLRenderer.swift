@@ -28,28 +28,30 @@ struct HTMLRenderer: HTMLVisitor {
         return String(decoding: all, as: UTF8.self)
     }
 
-    mutating func open(_ tag: String, attributes: [(name: String, value: String)]) -> Bool {
-        if SanitizePolicy.dropped.contains(tag) { return false }
-        if SanitizePolicy.blocks.contains(tag) { endParagraph() }
-        if tag == "pre" { preDepth += 1 }
-        if tag == "br" { line.append(Self.keptBreak) }
-        guard SanitizePolicy.allowed.contains(tag) else { return true }
+    mutating func open<A: HTMLAttributes>(_ tag: HTMLTag, attributes: A) -> Bool {
+        if tag.isDropped { return false }
+        if tag.isBlock { endParagraph() }
+        if tag.name == "pre" { preDepth += 1 }
+        if tag.name == "br" { line.append(Self.keptBreak) }
+        guard tag.isAllowed else { return true }
         out.append(UInt8(ascii: "<"))
-        out.append(contentsOf: tag.utf8)
-        for (name, value) in attributes where SanitizePolicy.allows(attribute: name, on: tag) {
-            var v = value
-            if SanitizePolicy.urlAttributes.contains(name) {
-                guard URLResolver.isSafe(value), let resolved = URLResolver.resolve(value, against: base) else { continue }
-                v = resolved
-                if tag == "img", name == "src", firstImage == nil { firstImage = resolved }
+        out.append(contentsOf: tag.name.utf8)
+        if !tag.allowedAttributes.isEmpty {
+            attributes.forEach(in: tag.allowedAttributes) { name, value in
+                var v = value
+                if SanitizePolicy.urlAttributes.contains(name) {
+                    guard URLResolver.isSafe(value), let resolved = URLResolver.resolve(value, against: base) else { return }
+                    v = resolved
+                    if tag.name == "img", name == "src", firstImage == nil { firstImage = resolved }
+                }
+                out.append(UInt8(ascii: " "))
+                out.append(contentsOf: name.utf8)
+                out.append(contentsOf: [UInt8(ascii: "="), UInt8(ascii: "\"")])
+                Self.escape(v.utf8, quotes: true, into: &out)
+                out.append(UInt8(ascii: "\""))
             }
-            out.append(UInt8(ascii: " "))
-            out.append(contentsOf: name.utf8)
-            out.append(contentsOf: [UInt8(ascii: "="), UInt8(ascii: "\"")])
-            Self.escape(v.utf8, quotes: true, into: &out)
-            out.append(UInt8(ascii: "\""))
         }
-        if SanitizePolicy.void.contains(tag) {
+        if tag.isVoid {
             out.append(contentsOf: [UInt8(ascii: " "), UInt8(ascii: "/"), UInt8(ascii: ">")])
         } else {
             out.append(UInt8(ascii: ">"))
@@ -57,12 +59,12 @@ struct HTMLRenderer: HTMLVisitor {
         return true
     }
 
-    mutating func close(_ tag: String) {
-        if tag == "pre" { preDepth -= 1 }
-        if SanitizePolicy.blocks.contains(tag) { endParagraph() }
-        if SanitizePolicy.allowed.contains(tag), !SanitizePolicy.void.contains(tag) {
+    mutating func close(_ tag: HTMLTag) {
+        if tag.name == "pre" { preDepth -= 1 }
+        if tag.isBlock { endParagraph() }
+        if tag.isAllowed, !tag.isVoid {
             out.append(contentsOf: [UInt8(ascii: "<"), UInt8(ascii: "/")])
-            out.append(contentsOf: tag.utf8)
+            out.append(contentsOf: tag.name.utf8)
             out.append(UInt8(ascii: ">"))
         }
     }
@@ -131,22 +133,43 @@ struct HTMLRenderer: HTMLVisitor {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func escape<C: Sequence<UInt8>>(_ s: C, quotes: Bool, into out: inout [UInt8]) {
-        for b in s {
+    private static let amp = Array("&amp;".utf8), lt = Array("&lt;".utf8), gt = Array("&gt;".utf8)
+    private static let quot = Array("&quot;".utf8)
+
+    /// Escapes `& < >` (and `"` in attributes). Runs without a special byte,
+    /// nearly all of real text, are copied in one piece.
+    static func escape(_ s: UnsafeBufferPointer<UInt8>, quotes: Bool, into out: inout [UInt8]) {
+        var runStart = 0
+        for (i, b) in s.enumerated() {
+            let replacement: [UInt8]
             switch b {
-            case UInt8(ascii: "&"): out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])  // &amp;
-            case UInt8(ascii: "<"): out.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B])        // &lt;
-            case UInt8(ascii: ">"): out.append(contentsOf: [0x26, 0x67, 0x74, 0x3B])        // &gt;
-            case UInt8(ascii: "\"") where quotes: out.append(contentsOf: [0x26, 0x71, 0x75, 0x6F, 0x74, 0x3B])
-            default: out.append(b)
+            case UInt8(ascii: "&"): replacement = Self.amp
+            case UInt8(ascii: "<"): replacement = Self.lt
+            case UInt8(ascii: ">"): replacement = Self.gt
+            case UInt8(ascii: "\"") where quotes: replacement = Self.quot
+            default: continue
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart..<i]))
+            out.append(contentsOf: replacement)
+            runStart = i + 1
         }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart...]))
+    }
+
+    static func escape<C: Collection<UInt8>>(_ s: C, quotes: Bool, into out: inout [UInt8]) {
+        if let done: Void = s.withContiguousStorageIfAvailable({ escape($0, quotes: quotes, into: &out) }) { return done }
+        escape(Array(s), quotes: quotes, into: &out)
+    }
+
+    static func escape(_ s: [UInt8], quotes: Bool, into out: inout [UInt8]) {
+        s.withUnsafeBufferPointer { escape($0, quotes: quotes, into: &out) }
     }
 
     static func escape(_ s: String, quotes: Bool) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count + 16)
-        escape(s.utf8, quotes: quotes, into: &out)
+        var copy = s
+        copy.withUTF8 { escape($0, quotes: quotes, into: &out) }
         return String(decoding: out, as: UTF8.self)
     }
 }

@@ -6,8 +6,8 @@ import Glibc
 /// Events of one walk over an HTML fragment, in document order.
 protocol HTMLVisitor {
     /// Returns false to skip the element's content (and its `close`).
-    mutating func open(_ tag: String, attributes: [(name: String, value: String)]) -> Bool
-    mutating func close(_ tag: String)
+    mutating func open<A: HTMLAttributes>(_ tag: HTMLTag, attributes: A) -> Bool
+    mutating func close(_ tag: HTMLTag)
     mutating func text(_ bytes: UnsafeBufferPointer<UInt8>)
 }
 
@@ -49,6 +49,24 @@ enum HTMLWalker {
         if let back = session.visitor as? V { visitor = back }
     }
 
+    /// SAX1 attributes: a NULL-terminated array of name, value pairs, read
+    /// only if the element is kept and only for the names it may keep.
+    private struct SAXAttributes: HTMLAttributes {
+        let pairs: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
+        let session: Session
+
+        func forEach(in wanted: Set<String>, _ body: (String, String) -> Void) {
+            guard var p = pairs else { return }
+            while let key = p.pointee {
+                let name = session.name(key)
+                let value = (p + 1).pointee
+                if wanted.contains(name) { body(name, value.map { String(cString: $0) } ?? "") }
+                guard value != nil else { break }
+                p += 2
+            }
+        }
+    }
+
     /// The SAX callbacks' state: depth, the element being skipped, the wrapper.
     private final class Session {
         var visitor: any HTMLVisitor
@@ -57,8 +75,17 @@ enum HTMLWalker {
         var skipFrom = 0
         var sawWrapper = false
         var wrapperOpen = false
-        /// libxml2's HTML parser interns tag names: convert each pointer once.
+        /// libxml2's HTML parser interns tag and attribute names: convert
+        /// each pointer once.
+        var tags: [UnsafeRawPointer: HTMLTag] = [:]
         var names: [UnsafeRawPointer: String] = [:]
+
+        func tag(_ p: UnsafePointer<xmlChar>) -> HTMLTag {
+            if let known = tags[UnsafeRawPointer(p)] { return known }
+            let t = HTMLTag.named(String(cString: p).lowercased())
+            tags[UnsafeRawPointer(p)] = t
+            return t
+        }
 
         func name(_ p: UnsafePointer<xmlChar>) -> String {
             if let known = names[UnsafeRawPointer(p)] { return known }
@@ -75,18 +102,18 @@ enum HTMLWalker {
             return Unmanaged<Session>.fromOpaque(ctx).takeUnretainedValue()
         }
 
-        func start(_ name: String, _ attributes: [(name: String, value: String)]) {
+        func start(_ tag: HTMLTag, _ attributes: SAXAttributes) {
             depth += 1
-            if !sawWrapper, depth == 1, name == "div" {
+            if !sawWrapper, depth == 1, tag.name == "div" {
                 sawWrapper = true
                 wrapperOpen = true
                 return
             }
             guard skipFrom == 0, depth <= HTMLWalker.maximumDepth else { return }
-            if !visitor.open(name, attributes: attributes) { skipFrom = depth }
+            if !visitor.open(tag, attributes: attributes) { skipFrom = depth }
         }
 
-        func end(_ name: String) {
+        func end(_ tag: HTMLTag) {
             defer { depth -= 1 }
             if wrapperOpen, depth == 1 {
                 wrapperOpen = false
@@ -96,7 +123,7 @@ enum HTMLWalker {
                 if depth == skipFrom { skipFrom = 0 }
                 return
             }
-            if depth <= HTMLWalker.maximumDepth { visitor.close(name) }
+            if depth <= HTMLWalker.maximumDepth { visitor.close(tag) }
         }
 
         func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -108,20 +135,11 @@ enum HTMLWalker {
             h.initialized = 0  // SAX1-style callbacks, as the HTML parser uses
             h.startElement = { ctx, name, atts in
                 guard let s = Session.from(ctx), let name else { return }
-                var attributes: [(name: String, value: String)] = []
-                if var p = atts {
-                    while let key = p.pointee {
-                        let value = (p + 1).pointee.map { String(cString: $0) } ?? ""
-                        attributes.append((s.name(key), value))
-                        guard (p + 1).pointee != nil else { break }
-                        p += 2
-                    }
-                }
-                s.start(s.name(name), attributes)
+                s.start(s.tag(name), SAXAttributes(pairs: atts, session: s))
             }
             h.endElement = { ctx, name in
                 guard let s = Session.from(ctx), let name else { return }
-                s.end(s.name(name))
+                s.end(s.tag(name))
             }
             let text: charactersSAXFunc = { ctx, ch, len in
                 guard let s = Session.from(ctx), let ch, len > 0 else { return }

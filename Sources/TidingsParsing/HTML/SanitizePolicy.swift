@@ -40,8 +40,8 @@ enum SanitizePolicy {
     /// Attributes whose value is a URL: resolved against the base, dropped if script.
     static let urlAttributes: Set<String> = ["href", "src", "cite", "poster"]
 
-    static func allows(attribute: String, on tag: String) -> Bool {
-        common.contains(attribute) || (perElement[tag]?.contains(attribute) ?? false)
+    static func attributes(for tag: String) -> Set<String> {
+        common.union(perElement[tag] ?? [])
     }
 
     /// Elements that end a paragraph in `content_text`.

@@ -12,10 +12,10 @@ extension XMLElement {
                     e.visitChildren(with: &visitor, depth: depth + 1)
                     continue
                 }
-                let attributes = e.attributes.filter { $0.namespace.isEmpty }.map { (name: $0.name.lowercased(), value: $0.value) }
-                if visitor.open(e.name, attributes: attributes) {
+                let tag = HTMLTag.named(e.name)
+                if visitor.open(tag, attributes: e.attributes) {
                     e.visitChildren(with: &visitor, depth: depth + 1)
-                    visitor.close(e.name)
+                    visitor.close(tag)
                 }
             }
         }
