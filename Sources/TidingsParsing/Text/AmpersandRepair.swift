@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Makes stray ampersands well-formed before libxml2 sees them: feeds write
 /// `?a=1&b=2` and `AT&T` unescaped, and libxml2 drops such text. An `&` that
 /// does not start a reference becomes `&amp;`; `&#X41;` (an upper-case X,
@@ -5,7 +9,8 @@
 /// processing instructions are left alone: an `&` there is already text.
 enum AmpersandRepair {
     static func repair(_ bytes: [UInt8]) -> [UInt8] {
-        bytes.withUnsafeBufferPointer { buf -> [UInt8] in
+        if everyAmpersandIsAReference(bytes) { return bytes }
+        return bytes.withUnsafeBufferPointer { buf -> [UInt8] in
             var fixes: [(at: Int, kind: Fix)] = []
             var i = 0
             let n = buf.count
@@ -41,6 +46,22 @@ enum AmpersandRepair {
             }
             out.append(contentsOf: buf[last..<n])
             return out
+        }
+    }
+
+    /// The common case, checked with memchr: no `&` needs fixing anywhere,
+    /// so CDATA sections need not even be found.
+    private static func everyAmpersandIsAReference(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { buf in
+            guard let base = buf.baseAddress else { return true }
+            var offset = 0
+            while offset < buf.count {
+                guard let hit = memchr(base + offset, Int32(UInt8(ascii: "&")), buf.count - offset) else { return true }
+                let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                if classify(buf, at: at) != .fine { return false }
+                offset = at + 1
+            }
+            return true
         }
     }
 

@@ -20,14 +20,8 @@ enum UTF8Repair {
     }
 
     static func isValid(_ bytes: [UInt8]) -> Bool {
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] < 0x80 { i += 1; continue }
-            let n = sequenceLength(bytes, at: i)
-            if n == 0 { return false }
-            i += n
-        }
-        return true
+        // The standard library's validator is vectorized; ours is the fallback's.
+        String(validating: bytes, as: UTF8.self) != nil
     }
 
     /// Length of the valid UTF-8 sequence starting at `i`, or 0.
