@@ -8,7 +8,6 @@ struct BlockFeeder {
 
     init(blockSize: Int) {
         self.blockSize = blockSize
-        pending.reserveCapacity(blockSize)
     }
 
     mutating func feed(_ buffer: UnsafeBufferPointer<UInt8>, block: (UnsafeRawPointer) -> Void) {

@@ -18,9 +18,10 @@ public struct ContentDigest {
     }
 
     public mutating func update(buffer: UnsafeBufferPointer<UInt8>) {
-        var f = feeder
+        var f = BlockFeeder(blockSize: 16)
+        swap(&f, &feeder)
         f.feed(buffer) { block($0) }
-        feeder = f
+        swap(&f, &feeder)
     }
 
     @inline(__always)

@@ -14,10 +14,13 @@ public struct SHA256 {
         Array(bytes).withUnsafeBufferPointer { update(buffer: $0) }
     }
 
+    /// The feeder is swapped out while it works (an empty one costs no
+    /// allocation), so its buffer is never copied on write.
     public mutating func update(buffer: UnsafeBufferPointer<UInt8>) {
-        var f = feeder
+        var f = BlockFeeder(blockSize: 64)
+        swap(&f, &feeder)
         f.feed(buffer) { compress($0.assumingMemoryBound(to: UInt8.self)) }
-        feeder = f
+        swap(&f, &feeder)
     }
 
     public mutating func finish() -> [UInt8] {
