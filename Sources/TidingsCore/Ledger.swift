@@ -26,6 +26,4 @@ public actor Ledger {
     public func record(_ entries: [Entry], feed: FeedIdentity, at now: Date) throws(StoreError) -> ArticleStore.Summary {
         try store.record(entries, feed: feed, at: now)
     }
-
-    public func articleCount() throws(StoreError) -> Int { try store.count() }
 }

@@ -15,7 +15,7 @@ public enum FeedParser {
         guard bytes.count <= maximumBytes else { throw .tooLarge(limit: maximumBytes) }
         if looksLikeJSON(bytes) { return try JSONFeedReader.read(bytes, base: url) }
         let decoded = DocumentDecoder.decode(bytes, httpCharset: charset)
-        let root = try XMLTreeBuilder.parse(utf8: AmpersandRepair.repair(decoded.utf8), base: url)
+        let root = try XMLTreeBuilder.parse(utf8: AmpersandRepair.repair(decoded), base: url)
         if url == nil || url?.lowercased().hasPrefix("file:") == true {
             // A document read from disk has no web address of its own: resolve
             // its relative links against the site it says it belongs to.

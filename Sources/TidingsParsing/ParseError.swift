@@ -8,8 +8,6 @@ public enum ParseError: Error, Equatable, Sendable, CustomStringConvertible {
     case badJSONFeed(String)
     /// The document is larger than the configured limit.
     case tooLarge(limit: Int)
-    /// The bytes could not be decoded in the encoding they declare.
-    case encoding(String)
     case internalFailure(String)
 
     public var description: String {
@@ -18,7 +16,6 @@ public enum ParseError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notAFeed(let what): "not a feed: found \(what)"
         case .badJSONFeed(let why): "not a feed: bad JSON Feed (\(why))"
         case .tooLarge(let limit): "too large: document over \(limit) bytes"
-        case .encoding(let why): "encoding: \(why)"
         case .internalFailure(let why): "internal: \(why)"
         }
     }

@@ -105,15 +105,6 @@ public final class ArticleStore {
         return summary
     }
 
-    /// Number of articles in the index.
-    public func count(feedID: String? = nil) throws(StoreError) -> Int {
-        let stmt = feedID == nil ? try db.prepare("SELECT count(*) FROM articles")
-            : try db.prepare("SELECT count(*) FROM articles WHERE feed_id = ?")
-        if let feedID { try stmt.bind([.text(feedID)]) }
-        _ = try stmt.step()
-        return Int(stmt.int(0) ?? 0)
-    }
-
     static func path(for id: String, firstSeen: Date) -> String {
         let day = String(Timestamp.format(firstSeen).prefix(10))  // YYYY-MM-DD
         let parts = day.split(separator: "-")

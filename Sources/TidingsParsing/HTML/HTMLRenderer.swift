@@ -158,11 +158,7 @@ struct HTMLRenderer: HTMLVisitor {
 
     static func escape<C: Collection<UInt8>>(_ s: C, quotes: Bool, into out: inout [UInt8]) {
         if let done: Void = s.withContiguousStorageIfAvailable({ escape($0, quotes: quotes, into: &out) }) { return done }
-        escape(Array(s), quotes: quotes, into: &out)
-    }
-
-    static func escape(_ s: [UInt8], quotes: Bool, into out: inout [UInt8]) {
-        s.withUnsafeBufferPointer { escape($0, quotes: quotes, into: &out) }
+        Array(s).withUnsafeBufferPointer { escape($0, quotes: quotes, into: &out) }
     }
 
     static func escape(_ s: String, quotes: Bool) -> String {

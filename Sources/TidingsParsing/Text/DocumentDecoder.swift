@@ -10,13 +10,8 @@ import Foundation
 /// "smart quotes" in a feed declared UTF-8) is repaired byte by byte instead
 /// of being cut short: valid sequences stay, stray bytes are read as cp1252.
 enum DocumentDecoder {
-    struct Decoded {
-        var utf8: [UInt8]
-        /// The encoding the bytes were read as, for diagnostics.
-        var encoding: String
-    }
-
-    static func decode(_ bytes: [UInt8], httpCharset: String? = nil) -> Decoded {
+    /// The document as UTF-8 bytes.
+    static func decode(_ bytes: [UInt8], httpCharset: String? = nil) -> [UInt8] {
         if let (name, bomLength) = byteOrderMark(bytes) {
             return convert(Array(bytes[bomLength...]), from: name)
         }
@@ -36,22 +31,20 @@ enum DocumentDecoder {
         return convert(bytes, from: "UTF-8")
     }
 
-    private static func convert(_ bytes: [UInt8], from encoding: String) -> Decoded {
-        let name = encoding.lowercased()
-        switch name {
-        case "utf-8", "utf8", "us-ascii", "ascii", "utf-16", "utf-32", "utf16", "utf32", "unicode":
-            // "utf-16" declared in a document without BOM or 16-bit pattern is a lie we can only survive as UTF-8.
-            if name.hasPrefix("utf-16") || name.hasPrefix("utf16") || name.hasPrefix("utf-32") || name.hasPrefix("utf32") || name == "unicode" {
-                if let (sniffed) = sniffUnmarked(bytes), let out = Transcoder.convert(bytes, from: sniffed) {
-                    return Decoded(utf8: stripBOM(out), encoding: sniffed)
-                }
+    private static func convert(_ bytes: [UInt8], from encoding: String) -> [UInt8] {
+        switch encoding.lowercased() {
+        case "utf-8", "utf8", "us-ascii", "ascii":
+            return UTF8Repair.repair(bytes)
+        case "utf-16", "utf16", "utf-32", "utf32", "unicode":
+            // A width without a byte order: the byte pattern decides. A document
+            // declaring UTF-16 without the pattern is a lie we survive as UTF-8.
+            guard let sniffed = sniffUnmarked(bytes), let out = Transcoder.convert(bytes, from: sniffed) else {
+                return UTF8Repair.repair(bytes)
             }
-            return Decoded(utf8: UTF8Repair.repair(bytes), encoding: "UTF-8")
+            return stripBOM(out)
         default:
-            if let out = Transcoder.convert(bytes, from: encoding) {
-                return Decoded(utf8: stripBOM(out), encoding: encoding)
-            }
-            return Decoded(utf8: UTF8Repair.repair(bytes), encoding: "UTF-8")
+            guard let out = Transcoder.convert(bytes, from: encoding) else { return UTF8Repair.repair(bytes) }
+            return stripBOM(out)
         }
     }
 
