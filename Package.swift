@@ -47,7 +47,7 @@ let package = Package(
         .executableTarget(name: "tidings-fuzz", dependencies: ["TidingsParsing", "CFuzzer"]),
         // Benchmarks beside peers: `make bench`. Not part of `make test`.
         .executableTarget(name: "tidings-bench", dependencies: [
-            "TidingsParsing", "TidingsModel",
+            "TidingsParsing", "TidingsModel", "CLibXML2",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "TidingsTestSupport", dependencies: ["TidingsModel", "CZlib"]),
