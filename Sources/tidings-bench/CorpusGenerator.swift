@@ -34,16 +34,21 @@ struct CorpusGenerator {
         return html
     }
 
-    mutating func date(_ i: Int) -> (rfc822: String, iso: String) {
-        let t = 1_760_000_000 - i * 3600 - Int(rng.next() % 3600)
-        let d = Date(timeIntervalSince1970: TimeInterval(t))
+    private static func formatter(_ format: String) -> DateFormatter {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
-        let rfc = f.string(from: d)
-        f.dateFormat = "yyyy-MM-dd'T'HH:mm:ssXXXXX"
-        return (rfc, f.string(from: d))
+        f.dateFormat = format
+        return f
+    }
+
+    private static let rfc822 = formatter("EEE, dd MMM yyyy HH:mm:ss Z")
+    private static let iso = formatter("yyyy-MM-dd'T'HH:mm:ssXXXXX")
+
+    mutating func date(_ i: Int) -> (rfc822: String, iso: String) {
+        let t = 1_760_000_000 - i * 3600 - Int(rng.next() % 3600)
+        let d = Date(timeIntervalSince1970: TimeInterval(t))
+        return (Self.rfc822.string(from: d), Self.iso.string(from: d))
     }
 
     mutating func rss(_ n: Int, items: Int) -> String {

@@ -11,10 +11,9 @@ enum HTMLContent {
             let text = HTMLRenderer.fold(fragment)
             return Rendering(html: fragment.trimmed, text: text, firstImage: nil)
         }
-        var renderer = HTMLRenderer(base: base)
-        HTMLWalker.walk(fragment, visitor: &renderer)
-        return Rendering(html: renderer.html.trimmed,
-                         text: renderer.text, firstImage: renderer.firstImage)
+        var renderer = HTMLRenderer(base: base, capacity: fragment.utf8.count)
+        HTMLWalker.walk(fragment, into: &renderer)
+        return renderer.finish()
     }
 
     /// Renders markup that is already an element tree (XHTML content, HTML
@@ -22,15 +21,15 @@ enum HTMLContent {
     static func render(childrenOf element: XMLElement, base: String?) -> Rendering {
         var renderer = HTMLRenderer(base: base)
         element.visitChildren(with: &renderer)
-        return Rendering(html: renderer.html.trimmed, text: renderer.text, firstImage: renderer.firstImage)
+        return renderer.finish()
     }
 
     /// Plain text of HTML with paragraphs kept as blank-line-separated blocks.
     static func text(_ fragment: String) -> String {
         if !needsParsing(fragment) { return HTMLRenderer.fold(fragment) }
-        var renderer = HTMLRenderer(base: nil)
-        HTMLWalker.walk(fragment, visitor: &renderer)
-        return renderer.text
+        var renderer = HTMLRenderer(base: nil, capacity: fragment.utf8.count)
+        HTMLWalker.walk(fragment, into: &renderer)
+        return renderer.finish().text
     }
 
     /// One line of text: for titles.
@@ -39,6 +38,6 @@ enum HTMLContent {
     }
 
     private static func needsParsing(_ s: String) -> Bool {
-        s.utf8.contains(UInt8(ascii: "<")) || s.utf8.contains(UInt8(ascii: "&"))
+        s.containsByte(UInt8(ascii: "<")) || s.containsByte(UInt8(ascii: "&"))
     }
 }

@@ -5,37 +5,29 @@
 struct HTMLRenderer: HTMLVisitor {
     private var out: [UInt8] = []
     private(set) var firstImage: String?
-    private var paragraphs: [UInt8] = []
-    private var line: [UInt8] = []
+    private var text = TextFolder()
     private var preDepth = 0
     let base: String?
 
-    /// Marks a line break that folding must keep (`<br>`, newlines in `<pre>`).
-    static let keptBreak: UInt8 = 0
-
-    init(base: String?) {
+    init(base: String?, capacity: Int = 4096) {
         self.base = base
-        out.reserveCapacity(4096)
-        line.reserveCapacity(1024)
+        out.reserveCapacity(capacity)
+        text = TextFolder(capacity: capacity)
     }
 
-    var html: String { String(decoding: out, as: UTF8.self) }
-
-    /// Paragraphs separated by blank lines, white space folded inside them.
-    var text: String {
-        var all = paragraphs
-        Self.appendParagraph(line, to: &all)
-        return String(decoding: all, as: UTF8.self)
+    /// The sanitized HTML and its readable text; the renderer is spent.
+    mutating func finish() -> HTMLContent.Rendering {
+        HTMLContent.Rendering(html: String(decoding: out, as: UTF8.self).trimmed,
+                              text: text.finish(), firstImage: firstImage)
     }
 
     mutating func open<A: HTMLAttributes>(_ tag: HTMLTag, attributes: A) -> Bool {
         if tag.isDropped { return false }
-        if tag.isBlock { endParagraph() }
-        if tag.name == "pre" { preDepth += 1 }
-        if tag.name == "br" { line.append(Self.keptBreak) }
+        if tag.isBlock { text.endParagraph() }
+        if tag.isPre { preDepth += 1 }
+        if tag.isBreak { text.lineBreak() }
         guard tag.isAllowed else { return true }
-        out.append(UInt8(ascii: "<"))
-        out.append(contentsOf: tag.name.utf8)
+        out.append(contentsOf: tag.openMarkup)
         if !tag.allowedAttributes.isEmpty {
             attributes.forEach(in: tag.allowedAttributes) { name, value in
                 var v = value
@@ -60,78 +52,17 @@ struct HTMLRenderer: HTMLVisitor {
     }
 
     mutating func close(_ tag: HTMLTag) {
-        if tag.name == "pre" { preDepth -= 1 }
-        if tag.isBlock { endParagraph() }
-        if tag.isAllowed, !tag.isVoid {
-            out.append(contentsOf: [UInt8(ascii: "<"), UInt8(ascii: "/")])
-            out.append(contentsOf: tag.name.utf8)
-            out.append(UInt8(ascii: ">"))
-        }
+        if tag.isPre { preDepth -= 1 }
+        if tag.isBlock { text.endParagraph() }
+        if tag.isAllowed, !tag.isVoid { out.append(contentsOf: tag.closeMarkup) }
     }
 
     mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) {
         Self.escape(bytes, quotes: false, into: &out)
-        if preDepth > 0 {
-            for b in bytes { line.append(b == 0x0A ? Self.keptBreak : b) }
-        } else {
-            line.append(contentsOf: bytes)
-        }
+        text.append(bytes, keepingNewlines: preDepth > 0)
     }
 
-    private mutating func endParagraph() {
-        Self.appendParagraph(line, to: &paragraphs)
-        line.removeAll(keepingCapacity: true)
-    }
-
-    private static func appendParagraph(_ raw: [UInt8], to all: inout [UInt8]) {
-        let before = all.count
-        if !all.isEmpty { all.append(contentsOf: [0x0A, 0x0A]) }
-        let start = all.count
-        raw.withUnsafeBufferPointer { fold($0, into: &all) }
-        if all.count == start { all.removeSubrange(before...) }
-    }
-
-    /// Folds runs of ASCII white space to one space and trims the ends;
-    /// `keptBreak` becomes a newline. Multi-byte UTF-8 never contains these
-    /// bytes, so working on bytes is exact. Appends to `out`, writing through
-    /// a pointer: this loop sees every byte of every article.
-    static func fold(_ s: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: s.count))
-        let written = out.withUnsafeMutableBufferPointer { dst -> Int in
-            var n = start
-            var pendingSpace = false
-            for b in s {
-                if b == keptBreak {
-                    while n > start, dst[n - 1] == 0x20 { n -= 1 }
-                    dst[n] = 0x0A
-                    n += 1
-                    pendingSpace = false
-                } else if FastText.isSpace(b) {
-                    pendingSpace = true
-                } else {
-                    if pendingSpace, n > start, dst[n - 1] != 0x0A {
-                        dst[n] = 0x20
-                        n += 1
-                    }
-                    pendingSpace = false
-                    dst[n] = b
-                    n += 1
-                }
-            }
-            while n > start, dst[n - 1] == 0x0A { n -= 1 }
-            return n
-        }
-        out.removeSubrange(written...)
-    }
-
-    static func fold(_ s: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(s.utf8.count)
-        var copy = s
-        copy.withUTF8 { fold($0, into: &out) }
-        return String(decoding: out, as: UTF8.self)
-    }
+    static func fold(_ s: String) -> String { TextFolder.fold(s) }
 
     private static let amp = Array("&amp;".utf8), lt = Array("&lt;".utf8), gt = Array("&gt;".utf8)
     private static let quot = Array("&quot;".utf8)

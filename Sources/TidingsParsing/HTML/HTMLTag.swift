@@ -1,12 +1,19 @@
 /// An HTML element name with what the sanitizer thinks of it worked out
-/// once, so that the walk does bit tests instead of set lookups per tag.
-struct HTMLTag: Sendable {
+/// once, so that the walk does flag tests instead of set lookups and string
+/// comparisons per tag. A class: the walk passes tags around constantly, and
+/// a reference is one retain where a struct of strings and sets is several.
+final class HTMLTag: Sendable {
     let name: String
     let isDropped: Bool
     let isAllowed: Bool
     let isBlock: Bool
     let isVoid: Bool
+    let isPre: Bool
+    let isBreak: Bool
     let allowedAttributes: Set<String>
+    /// `<name` and `</name>`, ready to copy into the output.
+    let openMarkup: [UInt8]
+    let closeMarkup: [UInt8]
 
     init(_ name: String) {
         self.name = name
@@ -14,7 +21,11 @@ struct HTMLTag: Sendable {
         isAllowed = SanitizePolicy.allowed.contains(name)
         isBlock = SanitizePolicy.blocks.contains(name)
         isVoid = SanitizePolicy.void.contains(name)
+        isPre = name == "pre"
+        isBreak = name == "br"
         allowedAttributes = isAllowed ? SanitizePolicy.attributes(for: name) : []
+        openMarkup = Array("<\(name)".utf8)
+        closeMarkup = Array("</\(name)>".utf8)
     }
 
     /// Every tag the policy names, made once; other names are made on demand.

@@ -12,19 +12,19 @@ protocol HTMLVisitor {
 }
 
 /// Streams an HTML fragment through libxml2's HTML parser in SAX mode (it
-/// copes with tag soup the way browsers roughly do) straight into a visitor:
+/// copes with tag soup the way browsers roughly do) straight into the renderer:
 /// no DOM is built, because content is parsed once per article and a tree
 /// would only be walked once and freed.
 enum HTMLWalker {
     /// Deeper nesting than this is flattened to its text.
     static let maximumDepth = 200
 
-    static func walk<V: HTMLVisitor>(_ fragment: String, visitor: inout V) {
+    static func walk(_ fragment: String, into renderer: inout HTMLRenderer) {
         // Our own wrapper keeps leading text from being put in an implied <p>.
         var bytes = Array("<div>".utf8)
         bytes.append(contentsOf: fragment.utf8)
         bytes.append(contentsOf: Array("</div>".utf8))
-        let session = Session(visitor: visitor)
+        let session = Session(renderer: renderer)
         bytes.withUnsafeMutableBufferPointer { buf in
             buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) { chars in
                 guard let ctxt = htmlCreateMemoryParserCtxt(chars, Int32(buf.count)) else { return }
@@ -46,7 +46,7 @@ enum HTMLWalker {
                 }
             }
         }
-        if let back = session.visitor as? V { visitor = back }
+        renderer = session.renderer
     }
 
     /// SAX1 attributes: a NULL-terminated array of name, value pairs, read
@@ -68,17 +68,20 @@ enum HTMLWalker {
     }
 
     /// The SAX callbacks' state: depth, the element being skipped, the wrapper.
+    /// Only libxml2's callbacks touch it, one at a time, so the run-time
+    /// exclusivity checks on its fields are switched off: they cost more than
+    /// the work they guard.
     private final class Session {
-        var visitor: any HTMLVisitor
-        var depth = 0
+        @exclusivity(unchecked) var renderer: HTMLRenderer
+        @exclusivity(unchecked) var depth = 0
         /// Depth at which a skipped element (script, style...) started, or 0.
-        var skipFrom = 0
-        var sawWrapper = false
-        var wrapperOpen = false
+        @exclusivity(unchecked) var skipFrom = 0
+        @exclusivity(unchecked) var sawWrapper = false
+        @exclusivity(unchecked) var wrapperOpen = false
         /// libxml2's HTML parser interns tag and attribute names: convert
         /// each pointer once.
-        var tags: [UnsafeRawPointer: HTMLTag] = [:]
-        var names: [UnsafeRawPointer: String] = [:]
+        @exclusivity(unchecked) var tags: [UnsafeRawPointer: HTMLTag] = [:]
+        @exclusivity(unchecked) var names: [UnsafeRawPointer: String] = [:]
 
         func tag(_ p: UnsafePointer<xmlChar>) -> HTMLTag {
             if let known = tags[UnsafeRawPointer(p)] { return known }
@@ -94,7 +97,7 @@ enum HTMLWalker {
             return s
         }
 
-        init(visitor: some HTMLVisitor) { self.visitor = visitor }
+        init(renderer: HTMLRenderer) { self.renderer = renderer }
 
         /// libxml2 hands every callback `ctxt->userData`, which we set to the session.
         static func from(_ ctx: UnsafeMutableRawPointer?) -> Session? {
@@ -110,7 +113,7 @@ enum HTMLWalker {
                 return
             }
             guard skipFrom == 0, depth <= HTMLWalker.maximumDepth else { return }
-            if !visitor.open(tag, attributes: attributes) { skipFrom = depth }
+            if !renderer.open(tag, attributes: attributes) { skipFrom = depth }
         }
 
         func end(_ tag: HTMLTag) {
@@ -123,11 +126,11 @@ enum HTMLWalker {
                 if depth == skipFrom { skipFrom = 0 }
                 return
             }
-            if depth <= HTMLWalker.maximumDepth { visitor.close(tag) }
+            if depth <= HTMLWalker.maximumDepth { renderer.close(tag) }
         }
 
         func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
-            if skipFrom == 0 { visitor.text(bytes) }
+            if skipFrom == 0 { renderer.text(bytes) }
         }
 
         static var handler: htmlSAXHandler {

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Byte-level string helpers for the parser's hot paths. Foundation's
 /// `trimmingCharacters` and `replacingOccurrences` bridge through NSString on
 /// Linux and cost more than parsing the XML did; these work on UTF-8 bytes.
@@ -16,14 +20,27 @@ extension String {
         return String(self[first...last])
     }
 
+    /// Whether the UTF-8 holds `byte`, found with memchr: parsed text is
+    /// native and contiguous, and the generic `contains` goes a byte at a time.
+    func containsByte(_ byte: UInt8) -> Bool {
+        utf8.withContiguousStorageIfAvailable { FastText.find(byte, in: $0) != nil } ?? utf8.contains(byte)
+    }
+
     /// Every occurrence of one ASCII byte replaced by another.
     func replacing(byte: UInt8, with replacement: UInt8) -> String {
-        guard utf8.contains(byte) else { return self }
+        guard containsByte(byte) else { return self }
         return String(decoding: utf8.map { $0 == byte ? replacement : $0 }, as: UTF8.self)
     }
 }
 
 enum FastText {
+    /// The index of the first `byte` in `bytes`, by memchr.
+    @inline(__always)
+    static func find(_ byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let base = bytes.baseAddress, let hit = memchr(base, Int32(byte), bytes.count) else { return nil }
+        return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+    }
+
     @inline(__always)
     static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D || b == 0x0C || b == 0x0B }
 }

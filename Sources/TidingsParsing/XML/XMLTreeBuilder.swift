@@ -2,6 +2,9 @@ internal import CLibXML2
 
 /// Builds an `XMLElement` tree with libxml2's SAX2 push parser.
 ///
+/// Only libxml2's callbacks touch a builder, one at a time, so the hot fields
+/// skip the run-time exclusivity checks, which cost more than their work.
+///
 /// Why SAX2 push and not xmlReader: in libxml2 2.9 the reader stops at the
 /// first well-formedness error while the push parser recovers and keeps the
 /// items after it. Why a tree: formats need look-ahead (an RSS item's link
@@ -14,9 +17,9 @@ internal import CLibXML2
 /// which real feeds use all the time, are answered from the HTML5 table.
 final class XMLTreeBuilder {
     private(set) var root: XMLElement?
-    private var stack: [XMLElement] = []
+    @exclusivity(unchecked) private var stack: [XMLElement] = []
     /// Character data collects as bytes and becomes one String per text node.
-    private var pendingText: [UInt8] = []
+    @exclusivity(unchecked) private var pendingText: [UInt8] = []
     private let documentBase: String?
     private(set) var firstError: ParseError?
     private var context: xmlParserCtxtPtr?
@@ -113,7 +116,7 @@ final class XMLTreeBuilder {
     /// which would swallow every following item. The error it raises just
     /// before carries the end tag's real name; we close up to that element,
     /// as a browser would, so later items stay where the author put them.
-    private var mismatchedEndName: String?
+    @exclusivity(unchecked) private var mismatchedEndName: String?
 
     fileprivate func endElement() {
         guard !stack.isEmpty else { return }
@@ -140,12 +143,12 @@ final class XMLTreeBuilder {
     /// C1 control characters (U+0080-U+009F) in feed text are Windows-1252
     /// bytes that were decoded as Latin-1 (`don\u{92}t`); HTML5 reads them as
     /// cp1252 too. Checked on the raw bytes so clean text costs one scan.
-    fileprivate static func text<C: Collection<UInt8>>(_ bytes: C) -> String {
+    fileprivate static func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         var hasC1 = false
-        var previous: UInt8 = 0
-        for b in bytes {
-            if previous == 0xC2 && (0x80...0x9F).contains(b) { hasC1 = true; break }
-            previous = b
+        var from = 0
+        while let i = FastText.find(0xC2, in: UnsafeBufferPointer(rebasing: bytes[from...])).map({ $0 + from }) {
+            if i + 1 < bytes.count, (0x80...0x9F).contains(bytes[i + 1]) { hasC1 = true; break }
+            from = i + 1
         }
         let s = String(decoding: bytes, as: UTF8.self)
         guard hasC1 else { return s }
@@ -162,7 +165,7 @@ final class XMLTreeBuilder {
 
     private func flushText() {
         guard !pendingText.isEmpty, let top = stack.last else { return }
-        top.children.append(.text(XMLTreeBuilder.text(pendingText)))
+        top.children.append(.text(pendingText.withUnsafeBufferPointer { XMLTreeBuilder.text($0) }))
         pendingText.removeAll(keepingCapacity: true)
     }
 
@@ -186,8 +189,8 @@ final class XMLTreeBuilder {
     /// libxml2 interns element names and namespace URIs in its dictionary, so
     /// within one parse the same pointer always means the same name: convert
     /// each once instead of once per element.
-    private var names: [UnsafeRawPointer: String] = [:]
-    private var namespaces: [UnsafeRawPointer: String] = [:]
+    @exclusivity(unchecked) private var names: [UnsafeRawPointer: String] = [:]
+    @exclusivity(unchecked) private var namespaces: [UnsafeRawPointer: String] = [:]
 
     fileprivate func name(_ p: UnsafePointer<xmlChar>) -> String {
         if let known = names[UnsafeRawPointer(p)] { return known }
@@ -197,7 +200,7 @@ final class XMLTreeBuilder {
     }
 
     /// Attribute names keep their case (`isPermaLink`); interned like element names.
-    private var attributeNames: [UnsafeRawPointer: String] = [:]
+    @exclusivity(unchecked) private var attributeNames: [UnsafeRawPointer: String] = [:]
 
     fileprivate func attributeName(_ p: UnsafePointer<xmlChar>) -> String {
         if let known = attributeNames[UnsafeRawPointer(p)] { return known }
@@ -247,7 +250,7 @@ final class XMLTreeBuilder {
                     // Without entity substitution libxml2 leaves `&amp;` in attributes as `&#38;`.
                     var value = String(decoding: UnsafeBufferPointer(start: start, count: end - start),
                                        as: UTF8.self)
-                    if value.utf8.contains(UInt8(ascii: "&")) { value = HTMLEntities.decode(value) }
+                    if value.containsByte(UInt8(ascii: "&")) { value = HTMLEntities.decode(value) }
                     let attrNS = b.namespace(uri: attributes[base + 2], prefix: attributes[base + 1])
                     attrs.append(XMLAttribute(name: local, namespace: attrNS, value: value))
                 }
