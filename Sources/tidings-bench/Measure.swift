@@ -31,13 +31,6 @@ struct Measurement {
         return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6
             + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6
     }
-
-    /// The fastest of `runs` (the least disturbed by the rest of the machine).
-    static func best(of runs: Int, _ one: () throws -> Measurement) rethrows -> Measurement {
-        var all: [Measurement] = []
-        for _ in 0..<runs { all.append(try one()) }
-        return all.min { $0.cpu < $1.cpu }!
-    }
 }
 
 func format(_ v: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", v) }
