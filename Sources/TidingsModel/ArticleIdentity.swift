@@ -33,11 +33,11 @@ public enum ArticleIdentity {
         var field: UInt8 = 0
         func add(_ value: String?) {
             field &+= 1
-            guard let value else { h.update([field, 0]); return }
-            var length = UInt64(value.utf8.count).bigEndian
-            h.update([field, 1])
-            withUnsafeBytes(of: &length) { h.update($0.bindMemory(to: UInt8.self)) }
-            h.update(value.utf8)
+            h.update(byte: field)
+            guard var value else { h.update(byte: 0); return }
+            h.update(byte: 1)
+            h.update(bigEndian: UInt64(value.utf8.count))
+            value.withUTF8 { h.update(buffer: $0) }
         }
         func add(_ values: [String]) {
             add(String(values.count))
@@ -58,5 +58,19 @@ public enum ArticleIdentity {
 }
 
 extension String {
-    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+    /// Without Unicode white space at either end. Ids depend on it, so it
+    /// keeps Foundation's definition; most strings have nothing to trim,
+    /// which one look at each end tells without Foundation's slow path.
+    var trimmed: String {
+        guard let first = utf8.first, let last = utf8.last,
+              Self.isPlainEnd(first), Self.isPlainEnd(last) else {
+            return trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return self
+    }
+
+    /// An ASCII byte that is not white space: no trimming can start there.
+    private static func isPlainEnd(_ b: UInt8) -> Bool {
+        b < 0x80 && b != 0x20 && !(0x09...0x0D).contains(b)
+    }
 }

@@ -1,6 +1,6 @@
 /// Cuts a byte stream into the fixed-size blocks a hash function compresses,
 /// holding back the tail until more bytes arrive. Whole blocks are passed
-/// straight from the caller's memory. Shared by `SHA256` and `ContentDigest`.
+/// straight from the caller's memory. Used by `SHA256`.
 struct BlockFeeder {
     let blockSize: Int
     private(set) var pending: [UInt8] = []

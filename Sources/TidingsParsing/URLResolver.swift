@@ -9,6 +9,7 @@ enum URLResolver {
         guard let base, !base.isEmpty else { return ref.isEmpty ? nil : ref }
         if ref.isEmpty { return base }
         if hasScheme(ref) { return ref }
+        if let simple = simpleResolve(ref, base) { return simple }
         if let built = build(ref, base) { return built }
         // libxml2 refuses non-ASCII (IRIs): resolve the percent-encoded form,
         // then turn the escapes we added back into the characters they were.
@@ -18,7 +19,64 @@ enum URLResolver {
         } ?? built
     }
 
-    private static func build(_ ref: String, _ base: String) -> String? {
+    /// The two references content is full of, a path (`/img/1.jpg`) or a
+    /// name (`2.html`) against an http(s) base, joined without parsing both
+    /// URIs in libxml2. Only plain ASCII without dot segments, escapes or a
+    /// scheme qualifies; anything else returns nil and takes the full road.
+    /// A test holds it to `xmlBuildURI`'s answers.
+    static func simpleResolve(_ ref: String, _ base: String) -> String? {
+        let r = Array(ref.utf8), b = Array(base.utf8)
+        guard let first = r.first, first != UInt8(ascii: "?"), first != UInt8(ascii: "#"),
+              !(r.count > 1 && first == UInt8(ascii: "/") && r[1] == UInt8(ascii: "/")),
+              r.allSatisfy(isPlain), b.allSatisfy({ isPlain($0) || $0 == UInt8(ascii: ":") }), !hasDotSegment(r) else { return nil }
+        let prefix: Int
+        if b.starts(with: "https://".utf8) {
+            prefix = 8
+        } else if b.starts(with: "http://".utf8) {
+            prefix = 7
+        } else {
+            return nil
+        }
+        let isDelimiter = { (c: UInt8) in c == UInt8(ascii: "/") || c == UInt8(ascii: "?") || c == UInt8(ascii: "#") }
+        let authorityEnd = b[prefix...].firstIndex(where: isDelimiter) ?? b.count
+        guard authorityEnd > prefix else { return nil }
+        let pathEnd = b[authorityEnd...].firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? b.count
+        guard !hasDotSegment(Array(b[authorityEnd..<pathEnd])) else { return nil }
+        var out: [UInt8]
+        if first == UInt8(ascii: "/") {
+            out = Array(b[..<authorityEnd])
+        } else if let lastSlash = b[authorityEnd..<pathEnd].lastIndex(of: UInt8(ascii: "/")) {
+            out = Array(b[...lastSlash])
+        } else {
+            out = Array(b[..<authorityEnd]) + [UInt8(ascii: "/")]
+        }
+        out.append(contentsOf: r)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Printable ASCII that no URI serializer escapes, and no `%` or `:`
+    /// (the base may hold `:`, after its scheme and before a port).
+    private static func isPlain(_ c: UInt8) -> Bool {
+        switch c {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"),
+             UInt8(ascii: "?"), UInt8(ascii: "#"), UInt8(ascii: "="), UInt8(ascii: "&"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// A `.` or `..` segment in the path (before any `?` or `#`).
+    private static func hasDotSegment(_ path: [UInt8]) -> Bool {
+        let end = path.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? path.count
+        return path[..<end].split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).contains {
+            $0.elementsEqual([UInt8(ascii: ".")]) || $0.elementsEqual([UInt8(ascii: "."), UInt8(ascii: ".")])
+        }
+    }
+
+    static func build(_ ref: String, _ base: String) -> String? {
         guard let built = xmlBuildURI(ref, base) else { return nil }
         defer { tdx_free(built) }
         return String(cString: built)
@@ -43,10 +101,17 @@ enum URLResolver {
         return !(lower.hasPrefix("javascript:") || lower.hasPrefix("vbscript:") || lower.hasPrefix("data:"))
     }
 
+    /// `scheme:` at the start (RFC 3986: a letter, then letters, digits, `+-.`).
     private static func hasScheme(_ s: String) -> Bool {
-        guard let colon = s.firstIndex(of: ":"), colon != s.startIndex else { return false }
-        let scheme = s[..<colon]
-        guard let first = scheme.first, first.isASCII, first.isLetter else { return false }
-        return scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") }
+        for (i, b) in s.utf8.enumerated() {
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): continue
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."):
+                if i == 0 { return false }
+            case UInt8(ascii: ":"): return i > 0
+            default: return false
+            }
+        }
+        return false
     }
 }

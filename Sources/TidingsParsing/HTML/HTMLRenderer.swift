@@ -72,6 +72,7 @@ struct HTMLRenderer: HTMLVisitor {
     static func escape(_ s: UnsafeBufferPointer<UInt8>, quotes: Bool, into out: inout [UInt8]) {
         var runStart = 0
         for (i, b) in s.enumerated() {
+            if b > UInt8(ascii: ">") { continue }  // letters and most punctuation: nothing to escape
             let replacement: [UInt8]
             switch b {
             case UInt8(ascii: "&"): replacement = Self.amp

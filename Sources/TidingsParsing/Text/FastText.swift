@@ -42,5 +42,5 @@ enum FastText {
     }
 
     @inline(__always)
-    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D || b == 0x0C || b == 0x0B }
+    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b &- 0x09 < 5 }  // space, or \t \n \v \f \r
 }

@@ -19,9 +19,25 @@ enum UTF8Repair {
         return out
     }
 
+    /// Whether `bytes` are all valid UTF-8. Runs of ASCII, nearly all of a
+    /// feed, are checked eight bytes at a time; nothing is copied.
     static func isValid(_ bytes: [UInt8]) -> Bool {
-        // The standard library's validator is vectorized; ours is the fallback's.
-        String(validating: bytes, as: UTF8.self) != nil
+        bytes.withUnsafeBufferPointer { buf in
+            let raw = UnsafeRawBufferPointer(buf)
+            var i = 0
+            while i < buf.count {
+                if i + 8 <= buf.count, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    i += 8
+                } else if buf[i] < 0x80 {
+                    i += 1
+                } else {
+                    let n = sequenceLength(bytes, at: i)
+                    if n == 0 { return false }
+                    i += n
+                }
+            }
+            return true
+        }
     }
 
     /// Length of the valid UTF-8 sequence starting at `i`, or 0.
