@@ -25,33 +25,28 @@ enum URLResolver {
     /// scheme qualifies; anything else returns nil and takes the full road.
     /// A test holds it to `xmlBuildURI`'s answers.
     static func simpleResolve(_ ref: String, _ base: String) -> String? {
-        let r = Array(ref.utf8), b = Array(base.utf8)
+        let r = ref.utf8, b = base.utf8
         guard let first = r.first, first != UInt8(ascii: "?"), first != UInt8(ascii: "#"),
-              !(r.count > 1 && first == UInt8(ascii: "/") && r[1] == UInt8(ascii: "/")),
+              !r.starts(with: "//".utf8),
               r.allSatisfy(isPlain), b.allSatisfy({ isPlain($0) || $0 == UInt8(ascii: ":") }), !hasDotSegment(r) else { return nil }
-        let prefix: Int
+        let prefix: String.Index
         if b.starts(with: "https://".utf8) {
-            prefix = 8
+            prefix = b.index(b.startIndex, offsetBy: 8)
         } else if b.starts(with: "http://".utf8) {
-            prefix = 7
+            prefix = b.index(b.startIndex, offsetBy: 7)
         } else {
             return nil
         }
         let isDelimiter = { (c: UInt8) in c == UInt8(ascii: "/") || c == UInt8(ascii: "?") || c == UInt8(ascii: "#") }
-        let authorityEnd = b[prefix...].firstIndex(where: isDelimiter) ?? b.count
+        let authorityEnd = b[prefix...].firstIndex(where: isDelimiter) ?? b.endIndex
         guard authorityEnd > prefix else { return nil }
-        let pathEnd = b[authorityEnd...].firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? b.count
-        guard !hasDotSegment(Array(b[authorityEnd..<pathEnd])) else { return nil }
-        var out: [UInt8]
-        if first == UInt8(ascii: "/") {
-            out = Array(b[..<authorityEnd])
-        } else if let lastSlash = b[authorityEnd..<pathEnd].lastIndex(of: UInt8(ascii: "/")) {
-            out = Array(b[...lastSlash])
-        } else {
-            out = Array(b[..<authorityEnd]) + [UInt8(ascii: "/")]
+        let pathEnd = b[authorityEnd...].firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? b.endIndex
+        guard !hasDotSegment(b[authorityEnd..<pathEnd]) else { return nil }
+        if first == UInt8(ascii: "/") { return String(base[..<authorityEnd]) + ref }
+        if let lastSlash = b[authorityEnd..<pathEnd].lastIndex(of: UInt8(ascii: "/")) {
+            return String(base[...lastSlash]) + ref
         }
-        out.append(contentsOf: r)
-        return String(decoding: out, as: UTF8.self)
+        return String(base[..<authorityEnd]) + "/" + ref
     }
 
     /// Printable ASCII that no URI serializer escapes, and no `%` or `:`
@@ -69,11 +64,22 @@ enum URLResolver {
     }
 
     /// A `.` or `..` segment in the path (before any `?` or `#`).
-    private static func hasDotSegment(_ path: [UInt8]) -> Bool {
-        let end = path.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? path.count
-        return path[..<end].split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).contains {
-            $0.elementsEqual([UInt8(ascii: ".")]) || $0.elementsEqual([UInt8(ascii: "."), UInt8(ascii: ".")])
+    private static func hasDotSegment<C: Collection<UInt8>>(_ path: C) -> Bool {
+        var segmentLength = 0
+        var dots = 0
+        let isDots = { segmentLength > 0 && segmentLength == dots && dots <= 2 }
+        for c in path {
+            if c == UInt8(ascii: "?") || c == UInt8(ascii: "#") { break }
+            if c == UInt8(ascii: "/") {
+                if isDots() { return true }
+                segmentLength = 0
+                dots = 0
+            } else {
+                segmentLength += 1
+                if c == UInt8(ascii: ".") { dots += 1 }
+            }
         }
+        return isDots()
     }
 
     static func build(_ ref: String, _ base: String) -> String? {
@@ -97,9 +103,13 @@ enum URLResolver {
 
     /// A link is kept only if it resolves and is not script.
     static func isSafe(_ url: String) -> Bool {
-        let lower = url.drop { $0 == " " || $0 == "\t" || $0 == "\n" }.lowercased()
-        return !(lower.hasPrefix("javascript:") || lower.hasPrefix("vbscript:") || lower.hasPrefix("data:"))
+        let u = url.utf8.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A }
+        return !unsafeSchemes.contains { scheme in
+            u.count >= scheme.count && zip(u, scheme).allSatisfy { c, s in c == s || (c &- 0x41 < 26 && c | 0x20 == s) }
+        }
     }
+
+    private static let unsafeSchemes = ["javascript:", "vbscript:", "data:"].map { Array($0.utf8) }
 
     /// `scheme:` at the start (RFC 3986: a letter, then letters, digits, `+-.`).
     private static func hasScheme(_ s: String) -> Bool {

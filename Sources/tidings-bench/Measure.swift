@@ -12,17 +12,12 @@ struct Measurement {
         return Measurement(wall: Date().timeIntervalSince(t0), cpu: cpuSeconds(RUSAGE_SELF) - cpu0)
     }
 
-    /// Runs a command and charges it its own CPU time (RUSAGE_CHILDREN).
+    /// Runs a command and charges it its own CPU time (from wait4).
     static func ofProcess(_ executable: String, _ arguments: [String]) throws -> Measurement {
-        let cpu0 = cpuSeconds(RUSAGE_CHILDREN)
         let t0 = Date()
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = arguments
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        return Measurement(wall: Date().timeIntervalSince(t0), cpu: cpuSeconds(RUSAGE_CHILDREN) - cpu0)
+        let usage = try ChildProcess.spawn(executable, arguments).wait()
+        guard usage.status == 0 else { throw BenchError("\(executable) exited with status \(usage.status)") }
+        return Measurement(wall: Date().timeIntervalSince(t0), cpu: usage.cpu)
     }
 
     static func cpuSeconds(_ who: __rusage_who) -> Double {

@@ -28,6 +28,12 @@ import Testing
             == #"<a href="https://example.com/b">x</a><img src="https://example.com/a/c.png" />"#)
     }
 
+    @Test func keepsAttributesAfterAValuelessOne() {
+        #expect(clean(#"<video controls src="v.mp4" poster="p.jpg"></video>"#)
+            == #"<video controls="" src="https://example.com/a/v.mp4" poster="https://example.com/a/p.jpg"></video>"#)
+        #expect(clean(#"<IMG SRC="c.png" ALT="A">"#) == #"<img src="https://example.com/a/c.png" alt="A" />"#)
+    }
+
     @Test func keepsStructure() {
         let html = "<h2>T</h2><p>a <em>b</em> <strong>c</strong></p><ul><li>1</li><li>2</li></ul><ol><li>x</li></ol>"
             + "<blockquote><p>q</p></blockquote><pre><code>let x = 1</code></pre>"

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// An HTML element name with what the sanitizer thinks of it worked out
 /// once, so that the walk does flag tests instead of set lookups and string
 /// comparisons per tag. A class: the walk passes tags around constantly, and
@@ -10,7 +14,9 @@ final class HTMLTag: Sendable {
     let isVoid: Bool
     let isPre: Bool
     let isBreak: Bool
-    let allowedAttributes: Set<String>
+    let allowedAttributes: [AttributeName]
+    /// The name's bytes, for finding the tag from libxml2's C string.
+    private let nameBytes: [UInt8]
     /// `<name` and `</name>`, ready to copy into the output.
     let openMarkup: [UInt8]
     let closeMarkup: [UInt8]
@@ -23,7 +29,8 @@ final class HTMLTag: Sendable {
         isVoid = SanitizePolicy.void.contains(name)
         isPre = name == "pre"
         isBreak = name == "br"
-        allowedAttributes = isAllowed ? SanitizePolicy.attributes(for: name) : []
+        allowedAttributes = isAllowed ? SanitizePolicy.attributes(for: name).sorted().map(AttributeName.init) : []
+        nameBytes = Array(name.utf8)
         openMarkup = Array("<\(name)".utf8)
         closeMarkup = Array("</\(name)>".utf8)
     }
@@ -36,20 +43,63 @@ final class HTMLTag: Sendable {
     }()
 
     static func named(_ name: String) -> HTMLTag { known[name] ?? HTMLTag(name) }
+
+    /// The tag for a NUL-terminated name from libxml2, without making a
+    /// String for the tags the policy knows: a small hash table on the
+    /// name's length and end bytes, then a byte comparison.
+    static func named(cString p: UnsafePointer<UInt8>) -> HTMLTag {
+        let length = strlen(p)
+        if length > 0 {
+            let name = UnsafeBufferPointer(start: p, count: length)
+            for tag in buckets[bucket(name)] where tag.nameBytes.elementsEqual(name) { return tag }
+        }
+        return named(String(cString: p).lowercased())
+    }
+
+    private static func bucket<C: Collection<UInt8>>(_ name: C) -> Int {
+        (Int(name.first!) &* 31 &+ Int(name[name.index(name.startIndex, offsetBy: name.count - 1)]) &* 7 &+ name.count) & 63
+    }
+
+    private static let buckets: [[HTMLTag]] = {
+        var b = [[HTMLTag]](repeating: [], count: 64)
+        for tag in known.values { b[bucket(tag.nameBytes)].append(tag) }
+        return b
+    }()
+
+    /// An attribute the policy lets an element keep, with its bytes for
+    /// comparing against libxml2's C strings.
+    struct AttributeName: Sendable {
+        let name: String
+        private let bytes: [UInt8]
+
+        init(_ name: String) {
+            self.name = name
+            bytes = Array(name.utf8)
+        }
+
+        /// Whether a NUL-terminated attribute name is this one, ASCII case aside.
+        func matches(_ p: UnsafePointer<UInt8>) -> Bool {
+            for (i, b) in bytes.enumerated() {
+                let c = p[i]
+                guard c == b || (c &- 0x41 < 26 && c | 0x20 == b) else { return false }
+            }
+            return p[bytes.count] == 0
+        }
+    }
 }
 
 /// The attributes of one element, read only when the sanitizer keeps the
 /// element: most elements of real content keep none or one.
 protocol HTMLAttributes {
     /// Calls `body` with each attribute whose name is in `wanted`.
-    func forEach(in wanted: Set<String>, _ body: (String, String) -> Void)
+    func forEach(in wanted: [HTMLTag.AttributeName], _ body: (String, String) -> Void)
 }
 
 extension Array: HTMLAttributes where Element == XMLAttribute {
-    func forEach(in wanted: Set<String>, _ body: (String, String) -> Void) {
+    func forEach(in wanted: [HTMLTag.AttributeName], _ body: (String, String) -> Void) {
         for a in self where a.namespace.isEmpty {
             let name = a.name.lowercased()
-            if wanted.contains(name) { body(name, a.value) }
+            if wanted.contains(where: { $0.name == name }) { body(name, a.value) }
         }
     }
 }

@@ -53,15 +53,15 @@ enum HTMLWalker {
     /// only if the element is kept and only for the names it may keep.
     private struct SAXAttributes: HTMLAttributes {
         let pairs: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
-        let session: Session
 
-        func forEach(in wanted: Set<String>, _ body: (String, String) -> Void) {
+        func forEach(in wanted: [HTMLTag.AttributeName], _ body: (String, String) -> Void) {
             guard var p = pairs else { return }
             while let key = p.pointee {
-                let name = session.name(key)
+                // A valueless attribute (`<video controls>`) has a NULL value, not a NULL pair.
                 let value = (p + 1).pointee
-                if wanted.contains(name) { body(name, value.map { String(cString: $0) } ?? "") }
-                guard value != nil else { break }
+                if let match = wanted.first(where: { $0.matches(key) }) {
+                    body(match.name, value.map { String(cString: $0) } ?? "")
+                }
                 p += 2
             }
         }
@@ -78,25 +78,6 @@ enum HTMLWalker {
         @exclusivity(unchecked) var skipFrom = 0
         @exclusivity(unchecked) var sawWrapper = false
         @exclusivity(unchecked) var wrapperOpen = false
-        /// libxml2's HTML parser interns tag and attribute names: convert
-        /// each pointer once.
-        @exclusivity(unchecked) var tags: [UnsafeRawPointer: HTMLTag] = [:]
-        @exclusivity(unchecked) var names: [UnsafeRawPointer: String] = [:]
-
-        func tag(_ p: UnsafePointer<xmlChar>) -> HTMLTag {
-            if let known = tags[UnsafeRawPointer(p)] { return known }
-            let t = HTMLTag.named(String(cString: p).lowercased())
-            tags[UnsafeRawPointer(p)] = t
-            return t
-        }
-
-        func name(_ p: UnsafePointer<xmlChar>) -> String {
-            if let known = names[UnsafeRawPointer(p)] { return known }
-            let s = String(cString: p).lowercased()
-            names[UnsafeRawPointer(p)] = s
-            return s
-        }
-
         init(renderer: HTMLRenderer) { self.renderer = renderer }
 
         /// libxml2 hands every callback `ctxt->userData`, which we set to the session.
@@ -138,11 +119,11 @@ enum HTMLWalker {
             h.initialized = 0  // SAX1-style callbacks, as the HTML parser uses
             h.startElement = { ctx, name, atts in
                 guard let s = Session.from(ctx), let name else { return }
-                s.start(s.tag(name), SAXAttributes(pairs: atts, session: s))
+                s.start(HTMLTag.named(cString: name), SAXAttributes(pairs: atts))
             }
             h.endElement = { ctx, name in
                 guard let s = Session.from(ctx), let name else { return }
-                s.end(s.tag(name))
+                s.end(HTMLTag.named(cString: name))
             }
             let text: charactersSAXFunc = { ctx, ch, len in
                 guard let s = Session.from(ctx), let ch, len > 0 else { return }
