@@ -17,7 +17,9 @@ public enum ArticleIdentity {
     }
 
     public static func articleID(forKey key: String) -> String {
-        String(SHA256.hex(key).prefix(32))
+        var h = SHA256()
+        h.update(key.utf8)
+        return SHA256.hexString(h.finish().prefix(16))
     }
 
     /// A feed's id comes from the URL it was added with and never changes,

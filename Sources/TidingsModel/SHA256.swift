@@ -26,18 +26,20 @@ public struct SHA256 {
     public mutating func finish() -> [UInt8] {
         let bitLength = feeder.length &* 8
         var tail = feeder.takePending()
+        tail.reserveCapacity(128)
+        // 0x80, zeros up to 56 mod 64, then the length in bits, big-endian.
         tail.append(0x80)
-        while tail.count % 64 != 56 { tail.append(0) }
+        tail.append(contentsOf: repeatElement(0, count: (56 - tail.count % 64 + 64) % 64))
         for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
         tail.withUnsafeBufferPointer { buf in
-            var offset = 0
-            while offset < buf.count {
-                compress(buf.baseAddress! + offset)
-                offset += 64
-            }
+            for offset in stride(from: 0, to: buf.count, by: 64) { compress(buf.baseAddress! + offset) }
         }
-        let words = [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7]
-        return words.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> UInt32(24 - 8 * $0)) } }
+        var digest: [UInt8] = []
+        digest.reserveCapacity(32)
+        for word in [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7] {
+            for shift in stride(from: 24, through: 0, by: -8) { digest.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
+        }
+        return digest
     }
 
     /// Lower-case hex digest of a string's UTF-8 bytes.
@@ -55,14 +57,16 @@ public struct SHA256 {
     }
 
     public static func hexString<C: Collection<UInt8>>(_ digest: C) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(digest.count * 2)
-        for b in digest {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0F)])
+        String(unsafeUninitializedCapacity: digest.count * 2) { out in
+            @inline(__always) func digit(_ n: UInt8) -> UInt8 { n < 10 ? 0x30 + n : 0x57 + n }
+            var i = 0
+            for b in digest {
+                out[i] = digit(b >> 4)
+                out[i + 1] = digit(b & 0x0F)
+                i += 2
+            }
+            return i
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     private static let k: [UInt32] = [
