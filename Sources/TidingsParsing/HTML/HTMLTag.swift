@@ -51,7 +51,9 @@ final class HTMLTag: Sendable {
         let length = strlen(p)
         if length > 0 {
             let name = UnsafeBufferPointer(start: p, count: length)
-            for tag in buckets[bucket(name)] where tag.nameBytes.elementsEqual(name) { return tag }
+            for tag in buckets[bucket(name)] where tag.nameBytes.count == length {
+                if tag.nameBytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, p, length) == 0 }) { return tag }
+            }
         }
         return named(String(cString: p).lowercased())
     }

@@ -38,7 +38,9 @@ struct TextFolder {
             var j = i + 1
             while j < n {
                 let c = s[j]
-                if c == 0x20, j + 1 < n, !FastText.isSpace(s[j + 1]) {
+                if c > 0x20 {
+                    j += 1
+                } else if c == 0x20, j + 1 < n, s[j + 1] > 0x20 {
                     j += 2
                 } else if FastText.isSpace(c) {
                     break
