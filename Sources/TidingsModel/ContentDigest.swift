@@ -40,14 +40,17 @@ public struct ContentDigest {
         }
     }
 
+    @inline(__always)
     public mutating func update(byte: UInt8) {
         length &+= 1
         push(byte)
     }
 
     /// Eight bytes, most significant first.
+    @inline(__always)
     public mutating func update(bigEndian value: UInt64) {
-        for shift in stride(from: 56, through: 0, by: -8) { update(byte: UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+        length &+= 8
+        for shift in stride(from: 56, through: 0, by: -8) { push(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
     }
 
     @inline(__always)

@@ -31,6 +31,23 @@ import TidingsModel
         #expect(meta["guid"] as? String == "1")
     }
 
+    @Test(arguments: [
+        (0.0, "1970-01-01T00:00:00Z"), (-1.0, "1969-12-31T23:59:59Z"), (951_782_400.5, "2000-02-29T00:00:00Z"),
+        (253_402_300_799, "9999-12-31T23:59:59Z"), (-59_011_459_200, "0100-01-01T00:00:00Z"),
+        (253_402_300_800, "10000-01-01T00:00:00Z"),
+    ])
+    func timestampsAreWholeSecondsWithFourDigitYears(seconds: Double, text: String) {
+        #expect(Timestamp.format(Date(timeIntervalSince1970: seconds)) == text)
+        #expect(Timestamp.parse(text) == Date(timeIntervalSince1970: seconds.rounded(.down)))
+    }
+
+    @Test func timestampsReadFractionsAndRejectImpossibleDays() {
+        #expect(Timestamp.parse("2003-12-31T10:14:55.25Z") == Date(timeIntervalSince1970: 1_072_865_695.25))
+        #expect(Timestamp.parse("2003-12-31T10:14:55+01:00") == Date(timeIntervalSince1970: 1_072_862_095))
+        #expect(Timestamp.parse("2023-02-29T00:00:00Z") == nil)
+        #expect(Timestamp.parse("2003-12-31 10:14:55Z") == nil)
+    }
+
     @Test func roundTripsThroughJSON() throws {
         let entry = Entry(guid: "g", url: "https://example.com/a", title: "T", summary: "S",
                           contentHTML: "<p>c</p>", contentText: "c", datePublished: Date(timeIntervalSince1970: 1000),
