@@ -48,12 +48,12 @@ enum AtomText {
 
     /// The construct as one line of plain text (titles).
     static func line(_ e: XMLElement) -> String {
-        kind(e) == .text ? HTMLRenderer.fold(rawValue(e)) : HTMLContent.line(html(e))
+        kind(e) == .text ? TextFolder.fold(rawValue(e)) : HTMLContent.line(html(e))
     }
 
     /// The construct as plain text with paragraphs (subtitles, summaries).
     static func block(_ e: XMLElement) -> String {
-        kind(e) == .text ? HTMLRenderer.fold(rawValue(e)) : HTMLContent.text(html(e))
+        kind(e) == .text ? TextFolder.fold(rawValue(e)) : HTMLContent.text(html(e))
     }
 
     /// XHTML held as elements (not base64 or escaped text).

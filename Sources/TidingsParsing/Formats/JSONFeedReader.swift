@@ -19,7 +19,7 @@ enum JSONFeedReader {
         }
         let base = (top["feed_url"] as? String) ?? base
         var feed = FeedDocument(format: version.hasSuffix("/1") ? "jsonfeed10" : "jsonfeed11")
-        feed.title = (top["title"] as? String).map(HTMLRenderer.fold)
+        feed.title = (top["title"] as? String).map(TextFolder.fold)
         feed.homePageURL = url(top["home_page_url"], base)
         feed.feedURL = url(top["feed_url"], base)
         feed.description = top["description"] as? String

@@ -8,7 +8,7 @@ enum HTMLContent {
 
     static func render(_ fragment: String, base: String?) -> Rendering {
         if !needsParsing(fragment) {
-            let text = HTMLRenderer.fold(fragment)
+            let text = TextFolder.fold(fragment)
             return Rendering(html: fragment.trimmed, text: text, firstImage: nil)
         }
         var renderer = HTMLRenderer(base: base, capacity: fragment.utf8.count)
@@ -26,7 +26,7 @@ enum HTMLContent {
 
     /// Plain text of HTML with paragraphs kept as blank-line-separated blocks.
     static func text(_ fragment: String) -> String {
-        if !needsParsing(fragment) { return HTMLRenderer.fold(fragment) }
+        if !needsParsing(fragment) { return TextFolder.fold(fragment) }
         var renderer = HTMLRenderer(base: nil, capacity: fragment.utf8.count)
         HTMLWalker.walk(fragment, into: &renderer)
         return renderer.finish().text
@@ -34,7 +34,7 @@ enum HTMLContent {
 
     /// One line of text: for titles.
     static func line(_ fragment: String) -> String {
-        HTMLRenderer.fold(text(fragment).replacing(byte: 0x0A, with: 0x20))
+        TextFolder.fold(text(fragment).replacing(byte: 0x0A, with: 0x20))
     }
 
     private static func needsParsing(_ s: String) -> Bool {

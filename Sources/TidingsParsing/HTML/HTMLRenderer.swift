@@ -62,8 +62,6 @@ struct HTMLRenderer: HTMLVisitor {
         text.append(bytes, keepingNewlines: preDepth > 0)
     }
 
-    static func fold(_ s: String) -> String { TextFolder.fold(s) }
-
     private static let amp = Array("&amp;".utf8), lt = Array("&lt;".utf8), gt = Array("&gt;".utf8)
     private static let quot = Array("&quot;".utf8)
 

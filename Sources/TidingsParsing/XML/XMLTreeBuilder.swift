@@ -144,14 +144,8 @@ final class XMLTreeBuilder {
     /// bytes that were decoded as Latin-1 (`don\u{92}t`); HTML5 reads them as
     /// cp1252 too. Checked on the raw bytes so clean text costs one scan.
     fileprivate static func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        var hasC1 = false
-        var from = 0
-        while let i = FastText.find(0xC2, in: UnsafeBufferPointer(rebasing: bytes[from...])).map({ $0 + from }) {
-            if i + 1 < bytes.count, (0x80...0x9F).contains(bytes[i + 1]) { hasC1 = true; break }
-            from = i + 1
-        }
         let s = String(decoding: bytes, as: UTF8.self)
-        guard hasC1 else { return s }
+        guard hasC1Control(bytes) else { return s }
         var out = String.UnicodeScalarView()
         for scalar in s.unicodeScalars {
             if (0x80...0x9F).contains(scalar.value) {
@@ -161,6 +155,18 @@ final class XMLTreeBuilder {
             }
         }
         return String(out)
+    }
+
+    /// Whether the UTF-8 holds U+0080-U+009F (`C2 80` to `C2 9F`): memchr
+    /// finds each `C2`, so text without one costs a single scan.
+    private static func hasC1Control(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var from = 0
+        while let offset = FastText.find(0xC2, in: UnsafeBufferPointer(rebasing: bytes[from...])) {
+            let i = from + offset
+            if i + 1 < bytes.count, (0x80...0x9F).contains(bytes[i + 1]) { return true }
+            from = i + 1
+        }
+        return false
     }
 
     private func flushText() {
