@@ -22,13 +22,13 @@ public enum FeedParser {
             let channel = root.first("channel", in: Namespace.rssCore)
             if let site = channel?.coreLink() ?? AtomReader.link(root, rel: "alternate"),
                site.lowercased().hasPrefix("http") {
-                root.rebase(from: url, to: site)
+                root.document.rebase(from: url, to: site)
             }
         }
         var document: FeedDocument
         switch (root.name.lowercased(), root.namespace) {
         case ("rss", let ns) where !Namespace.rssCore.contains(ns):
-            root.adopt(namespace: ns, as: Namespace.none)
+            root.document.adopt(namespace: ns, as: Namespace.none)
             document = RSSReader.read(root, format: "rss" + (root.attribute("version") ?? "").filter(\.isNumber))
         case ("rss", _):
             let version = root.attribute("version") ?? "2.0"
@@ -41,7 +41,7 @@ public enum FeedParser {
         case ("feed", Namespace.atom03):
             document = AtomReader.read(root, format: "atom03")
         case ("feed", let ns) where ns != Namespace.atom:
-            root.adopt(namespace: ns, as: Namespace.atom)
+            root.document.adopt(namespace: ns, as: Namespace.atom)
             document = AtomReader.read(root, format: root.attribute("version") == "0.3" ? "atom03" : "atom10")
         case ("feed", _):
             document = AtomReader.read(root, format: root.attribute("version") == "0.3" ? "atom03" : "atom10")

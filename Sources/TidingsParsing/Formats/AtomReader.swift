@@ -31,9 +31,9 @@ enum AtomReader {
         if let summary { e.summary = AtomText.block(summary) }
         var contentImage: String?
         if let body = content ?? summary {
-            if let src = body.resolve(body.attribute("src")), body.text.isEmpty {
+            if let src = body.resolve(body.attribute("src")), !body.hasText {
                 if e.url == nil { e.url = src }
-            } else if AtomText.kind(body) == .text, body === content {
+            } else if AtomText.kind(body) == .text, body == content {
                 // Plain-text content stays text: no markup to invent.
                 e.contentText = AtomText.block(body)
             } else {

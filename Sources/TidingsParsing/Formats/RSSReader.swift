@@ -27,7 +27,7 @@ enum RSSReader {
         feed.authors = EntryCompletion.unique(authors)
 
         var items = channel.elements.filter { $0.name == "item" && Namespace.rssCore.contains($0.namespace) }
-        if channel !== root {
+        if channel != root {
             items += root.elements.filter { $0.name == "item" && Namespace.rssCore.contains($0.namespace) }
         }
         feed.entries = items.map { entry(from: $0, feed: feed) }
@@ -63,7 +63,7 @@ enum RSSReader {
         if let body = content ?? description {
             let rendering = body.hasElementChildren
                 ? HTMLContent.render(childrenOf: body, base: body.base)
-                : HTMLContent.render(body.text, base: body.base)
+                : HTMLContent.render(textOf: body, base: body.base)
             e.contentHTML = rendering.html
             e.contentText = rendering.text
             contentImage = rendering.firstImage

@@ -7,11 +7,22 @@ enum HTMLContent {
     }
 
     static func render(_ fragment: String, base: String?) -> Rendering {
+        var fragment = fragment
+        return fragment.withUTF8 { render(utf8: $0, base: base) }
+    }
+
+    /// Renders an element's character data (escaped HTML, CDATA) straight
+    /// from the document's bytes.
+    static func render(textOf element: XMLElement, base: String?) -> Rendering {
+        element.withText { render(utf8: $0, base: base) }
+    }
+
+    private static func render(utf8 fragment: UnsafeBufferPointer<UInt8>, base: String?) -> Rendering {
         if !needsParsing(fragment) {
-            let text = TextFolder.fold(fragment)
-            return Rendering(html: fragment.trimmed, text: text, firstImage: nil)
+            let source = String(decoding: fragment, as: UTF8.self)
+            return Rendering(html: source.trimmed, text: TextFolder.fold(source), firstImage: nil)
         }
-        var renderer = HTMLRenderer(base: base, capacity: fragment.utf8.count)
+        var renderer = HTMLRenderer(base: base, capacity: fragment.count)
         HTMLWalker.walk(fragment, into: &renderer)
         return renderer.finish()
     }
@@ -39,5 +50,9 @@ enum HTMLContent {
 
     private static func needsParsing(_ s: String) -> Bool {
         s.containsByte(UInt8(ascii: "<")) || s.containsByte(UInt8(ascii: "&"))
+    }
+
+    private static func needsParsing(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        FastText.find(UInt8(ascii: "<"), in: bytes) != nil || FastText.find(UInt8(ascii: "&"), in: bytes) != nil
     }
 }

@@ -97,7 +97,7 @@ protocol HTMLAttributes {
     func forEach(in wanted: [HTMLTag.AttributeName], _ body: (String, String) -> Void)
 }
 
-extension Array: HTMLAttributes where Element == XMLAttribute {
+extension ArraySlice: HTMLAttributes where Element == XMLAttribute {
     func forEach(in wanted: [HTMLTag.AttributeName], _ body: (String, String) -> Void) {
         for a in self where a.namespace.isEmpty {
             let name = a.name.lowercased()

@@ -20,10 +20,17 @@ enum HTMLWalker {
     static let maximumDepth = 200
 
     static func walk(_ fragment: String, into renderer: inout HTMLRenderer) {
+        var fragment = fragment
+        fragment.withUTF8 { walk($0, into: &renderer) }
+    }
+
+    static func walk(_ fragment: UnsafeBufferPointer<UInt8>, into renderer: inout HTMLRenderer) {
         // Our own wrapper keeps leading text from being put in an implied <p>.
-        var bytes = Array("<div>".utf8)
-        bytes.append(contentsOf: fragment.utf8)
-        bytes.append(contentsOf: Array("</div>".utf8))
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(fragment.count + 11)
+        bytes.append(contentsOf: "<div>".utf8)
+        bytes.append(contentsOf: fragment)
+        bytes.append(contentsOf: "</div>".utf8)
         let session = Session(renderer: renderer)
         bytes.withUnsafeMutableBufferPointer { buf in
             buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) { chars in

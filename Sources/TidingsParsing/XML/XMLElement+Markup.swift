@@ -2,26 +2,35 @@ extension XMLElement {
     /// The element's children written back as markup: for XHTML content and
     /// for HTML that a feed put unescaped inside an RSS description.
     var innerXML: String {
-        var out = ""
-        for child in children { Self.write(child, to: &out) }
-        return out
+        var out: [UInt8] = []
+        Self.writeChildren(of: self, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// What to hand the HTML renderer for this element's content.
     var htmlSource: String { hasElementChildren ? innerXML : text }
 
-    private static func write(_ child: XMLChild, to out: inout String) {
-        switch child {
-        case .text(let t):
-            out += HTMLRenderer.escape(t, quotes: false)
-        case .element(let e):
-            out += "<" + e.name
-            for a in e.attributes where a.namespace.isEmpty {
-                out += " " + a.name + "=\"" + HTMLRenderer.escape(a.value, quotes: true) + "\""
+    private static func writeChildren(of element: XMLElement, to out: inout [UInt8]) {
+        element.forEachChild { child in
+            switch child {
+            case .text(let bytes):
+                HTMLRenderer.escape(bytes, quotes: false, into: &out)
+            case .element(let e):
+                out.append(UInt8(ascii: "<"))
+                out.append(contentsOf: e.name.utf8)
+                for a in e.attributes where a.namespace.isEmpty {
+                    out.append(UInt8(ascii: " "))
+                    out.append(contentsOf: a.name.utf8)
+                    out.append(contentsOf: "=\"".utf8)
+                    HTMLRenderer.escape(a.value.utf8, quotes: true, into: &out)
+                    out.append(UInt8(ascii: "\""))
+                }
+                out.append(UInt8(ascii: ">"))
+                writeChildren(of: e, to: &out)
+                out.append(contentsOf: "</".utf8)
+                out.append(contentsOf: e.name.utf8)
+                out.append(UInt8(ascii: ">"))
             }
-            out += ">"
-            for c in e.children { write(c, to: &out) }
-            out += "</" + e.name + ">"
         }
     }
 

@@ -3,14 +3,14 @@ extension XMLElement {
     /// content is already a tree, so writing it out as markup only for the
     /// HTML parser to read it back would do the work twice.
     func visitChildren<V: HTMLVisitor>(with visitor: inout V, depth: Int = 0) {
-        for child in children {
+        forEachChild { child in
             switch child {
-            case .text(var t):
-                t.withUTF8 { visitor.text($0) }
+            case .text(let bytes):
+                visitor.text(bytes)
             case .element(let e):
                 guard depth < HTMLWalker.maximumDepth else {
                     e.visitChildren(with: &visitor, depth: depth + 1)
-                    continue
+                    return
                 }
                 let tag = HTMLTag.named(e.name)
                 if visitor.open(tag, attributes: e.attributes) {

@@ -1,23 +1,24 @@
-/// A lightweight element tree built from SAX2 events. Format readers walk it;
-/// it carries no libxml2 pointer. Namespaces are canonical tokens (see
-/// `Namespace`) so readers match by URI, never by the prefix a feed chose.
-final class XMLElement {
-    let name: String
-    /// `var` so that a feed whose root uses an unknown default namespace can be adopted (see `adopt`).
-    var namespace: String
-    let attributes: [XMLAttribute]
-    var children: [XMLChild] = []
-    /// The effective `xml:base` (inherited, resolved) for this element's content.
-    private(set) var base: String?
-    /// The effective `xml:lang`, inherited from ancestors.
-    let language: String?
+/// One element of an `XMLDocument`, as format readers see it. It carries no
+/// libxml2 pointer. Namespaces are canonical tokens (see `Namespace`) so
+/// readers match by URI, never by the prefix a feed chose.
+struct XMLElement: Equatable {
+    let document: XMLDocument
+    let index: Int32
 
-    init(name: String, namespace: String, attributes: [XMLAttribute], base: String?, language: String?) {
-        self.name = name
-        self.namespace = namespace
-        self.attributes = attributes
-        self.base = base
-        self.language = language
+    static func == (a: XMLElement, b: XMLElement) -> Bool { a.document === b.document && a.index == b.index }
+
+    private var node: XMLDocument.Node { document.nodes[Int(index)] }
+
+    var name: String { document.strings[Int(node.name)] }
+    var namespace: String { document.strings[Int(node.namespace)] }
+    /// The effective `xml:base` (inherited, resolved) for this element's content.
+    var base: String? { document.string(node.base) }
+    /// The effective `xml:lang`, inherited from ancestors.
+    var language: String? { document.string(node.language) }
+
+    var attributes: ArraySlice<XMLAttribute> {
+        let n = node
+        return document.attributes[Int(n.start)..<Int(n.start + n.count)]
     }
 
     func attribute(_ name: String, namespace: String = "") -> String? {
@@ -32,9 +33,7 @@ final class XMLElement {
         return nil
     }
 
-    var elements: some Sequence<XMLElement> {
-        children.lazy.compactMap { if case .element(let e) = $0 { e } else { nil } }
-    }
+    var elements: ChildElements { ChildElements(document: document, cursor: node.firstChild) }
 
     func first(_ name: String, in namespaces: [String]) -> XMLElement? {
         elements.first { $0.name == name && namespaces.contains($0.namespace) }
@@ -48,40 +47,103 @@ final class XMLElement {
         elements.filter { $0.name == name && $0.namespace == namespace }
     }
 
-    /// Re-labels every element in `from` as `to`: a `<feed>` or `<rss>` in a
-    /// made-up default namespace is read as the format it plainly is.
-    func adopt(namespace from: String, as to: String) {
-        if namespace == from { namespace = to }
-        for case .element(let e) in children { e.adopt(namespace: from, as: to) }
-    }
-
-    /// Replaces the document's own base where no `xml:base` overrode it.
-    func rebase(from old: String?, to new: String) {
-        if base == old { base = new }
-        for case .element(let e) in children { e.rebase(from: old, to: new) }
-    }
-
     /// All character data below this element, in document order.
     var text: String {
-        // The usual case, one text node, needs no copy.
-        if children.count == 1, case .text(let only) = children[0] { return only }
-        var out = ""
-        appendText(to: &out)
-        return out
-    }
-
-    private func appendText(to out: inout String) {
-        for child in children {
-            switch child {
-            case .text(let t): out += t
-            case .element(let e): e.appendText(to: &out)
+        if let only = onlyTextChild {
+            return document.text.withUnsafeBufferPointer {
+                String(decoding: UnsafeBufferPointer(rebasing: $0[Int(only.start)..<Int(only.start + only.count)]), as: UTF8.self)
             }
         }
+        var bytes: [UInt8] = []
+        appendText(of: index, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
+
+    /// The character data below this element as UTF-8, without making a String.
+    func withText<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let only = onlyTextChild {
+            return document.text.withUnsafeBufferPointer {
+                body(UnsafeBufferPointer(rebasing: $0[Int(only.start)..<Int(only.start + only.count)]))
+            }
+        }
+        var bytes: [UInt8] = []
+        appendText(of: index, to: &bytes)
+        return bytes.withUnsafeBufferPointer(body)
+    }
+
+    var hasText: Bool { withText { !$0.isEmpty } }
 
     /// True when the element holds child elements (e.g. unescaped HTML in an RSS description).
     var hasElementChildren: Bool {
-        children.contains { if case .element = $0 { true } else { false } }
+        var cursor = node.firstChild
+        while cursor >= 0 {
+            let child = document.nodes[Int(cursor)]
+            if !child.isText { return true }
+            cursor = child.nextSibling
+        }
+        return false
+    }
+
+    /// The common case, a single text node: readable without a copy.
+    private var onlyTextChild: XMLDocument.Node? {
+        let n = node
+        guard n.firstChild >= 0, n.firstChild == n.lastChild else { return nil }
+        let child = document.nodes[Int(n.firstChild)]
+        return child.isText ? child : nil
+    }
+
+    private func appendText(of element: Int32, to out: inout [UInt8]) {
+        var cursor = document.nodes[Int(element)].firstChild
+        while cursor >= 0 {
+            let child = document.nodes[Int(cursor)]
+            if child.isText {
+                out.append(contentsOf: document.text[Int(child.start)..<Int(child.start + child.count)])
+            } else {
+                appendText(of: cursor, to: &out)
+            }
+            cursor = child.nextSibling
+        }
+    }
+}
+
+/// An element's child elements, in document order.
+struct ChildElements: Sequence, IteratorProtocol {
+    let document: XMLDocument
+    var cursor: Int32
+
+    mutating func next() -> XMLElement? {
+        while cursor >= 0 {
+            let index = cursor
+            let node = document.nodes[Int(index)]
+            cursor = node.nextSibling
+            if !node.isText { return XMLElement(document: document, index: index) }
+        }
+        return nil
+    }
+}
+
+/// A child of an element: the unit that markup is written back from.
+enum XMLChild {
+    case element(XMLElement)
+    case text(UnsafeBufferPointer<UInt8>)
+}
+
+extension XMLElement {
+    /// Every child, text and element, in document order. The text buffers are
+    /// valid only inside `body`.
+    func forEachChild(_ body: (XMLChild) -> Void) {
+        document.text.withUnsafeBufferPointer { text in
+            var cursor = node.firstChild
+            while cursor >= 0 {
+                let child = document.nodes[Int(cursor)]
+                if child.isText {
+                    body(.text(UnsafeBufferPointer(rebasing: text[Int(child.start)..<Int(child.start + child.count)])))
+                } else {
+                    body(.element(XMLElement(document: document, index: cursor)))
+                }
+                cursor = child.nextSibling
+            }
+        }
     }
 }
 
@@ -89,9 +151,4 @@ struct XMLAttribute {
     let name: String
     let namespace: String
     let value: String
-}
-
-enum XMLChild {
-    case element(XMLElement)
-    case text(String)
 }

@@ -1,6 +1,6 @@
 internal import CLibXML2
 
-/// Builds an `XMLElement` tree with libxml2's SAX2 push parser.
+/// Builds an `XMLDocument` with libxml2's SAX2 push parser.
 ///
 /// Only libxml2's callbacks touch a builder, one at a time, so the hot fields
 /// skip the run-time exclusivity checks, which cost more than their work.
@@ -16,23 +16,27 @@ internal import CLibXML2
 /// external entity is ever read. Undeclared HTML named entities (`&eacute;`),
 /// which real feeds use all the time, are answered from the HTML5 table.
 final class XMLTreeBuilder {
-    private(set) var root: XMLElement?
-    @exclusivity(unchecked) private var stack: [XMLElement] = []
-    /// Character data collects as bytes and becomes one String per text node.
+    private let document: XMLDocument
+    /// The open elements, innermost last.
+    @exclusivity(unchecked) private var stack: [Int32] = []
+    /// Character data collects as bytes and becomes one text node.
     @exclusivity(unchecked) private var pendingText: [UInt8] = []
-    private let documentBase: String?
+    private let documentBase: Int32
     private(set) var firstError: ParseError?
     private var context: xmlParserCtxtPtr?
 
-    init(documentBase: String?) {
-        self.documentBase = documentBase
+    init(documentBase: String?, capacity: Int) {
+        document = XMLDocument(capacity: capacity)
+        self.documentBase = documentBase.map(document.add) ?? XMLDocument.nothing
+        noNamespace = document.add(Namespace.none)
     }
 
-    /// Parses UTF-8 bytes (the caller has already transcoded) into a tree.
+    /// Parses UTF-8 bytes (the caller has already transcoded) into a document
+    /// and returns its root element.
     static func parse(utf8 bytes: [UInt8], base: String?) throws(ParseError) -> XMLElement {
-        let builder = XMLTreeBuilder(documentBase: base)
+        let builder = XMLTreeBuilder(documentBase: base, capacity: bytes.count)
         try builder.run(bytes)
-        guard let root = builder.root else {
+        guard let root = builder.document.root else {
             throw builder.firstError ?? ParseError.notXML("no root element")
         }
         return root
@@ -90,25 +94,24 @@ final class XMLTreeBuilder {
 
     // MARK: - Events
 
-    fileprivate func startElement(name: String, namespace: String, attributes: [XMLAttribute]) {
+    fileprivate func startElement(name: Int32, namespace: Int32, attributes: [XMLAttribute]) {
         flushText()
-        let parent = stack.last
-        var base = parent?.base ?? documentBase
-        var language = parent?.language
-        for a in attributes where a.namespace == Namespace.xml {
-            if a.name == "base" { base = URLResolver.resolve(a.value, against: base) ?? a.value }
-            if a.name == "lang" { language = a.value.replacing(byte: UInt8(ascii: "_"), with: UInt8(ascii: "-")) }
-        }
-        let element = XMLElement(name: name, namespace: namespace, attributes: attributes,
-                                 base: base, language: language)
-        if let parent {
-            parent.children.append(.element(element))
-        } else if root == nil {
-            root = element
-        } else {
+        let parent = stack.last ?? XMLDocument.nothing
+        if parent < 0, !document.nodes.isEmpty {
             return  // a second root element: ignore what a recovering parser offers
         }
-        stack.append(element)
+        var base = parent >= 0 ? document.nodes[Int(parent)].base : documentBase
+        var language = parent >= 0 ? document.nodes[Int(parent)].language : XMLDocument.nothing
+        for a in attributes where a.namespace == Namespace.xml {
+            if a.name == "base" {
+                base = document.add(URLResolver.resolve(a.value, against: document.string(base)) ?? a.value)
+            }
+            if a.name == "lang" {
+                language = document.add(a.value.replacing(byte: UInt8(ascii: "_"), with: UInt8(ascii: "-")))
+            }
+        }
+        stack.append(document.appendElement(name: name, namespace: namespace, attributes: attributes,
+                                            base: base, language: language, parent: parent))
     }
 
     /// libxml2 reports a mismatched end tag (`<b>` closed by `</title>`) as the
@@ -122,7 +125,7 @@ final class XMLTreeBuilder {
         guard !stack.isEmpty else { return }
         if let name = mismatchedEndName {
             mismatchedEndName = nil
-            if let depth = stack.lastIndex(where: { $0.name == name }) {
+            if let depth = stack.lastIndex(where: { document.string(document.nodes[Int($0)].name) == name }) {
                 while stack.count > depth { closeElement() }
                 return
             }
@@ -143,9 +146,8 @@ final class XMLTreeBuilder {
     /// C1 control characters (U+0080-U+009F) in feed text are Windows-1252
     /// bytes that were decoded as Latin-1 (`don\u{92}t`); HTML5 reads them as
     /// cp1252 too. Checked on the raw bytes so clean text costs one scan.
-    fileprivate static func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    fileprivate static func repairingC1Controls(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         let s = String(decoding: bytes, as: UTF8.self)
-        guard hasC1Control(bytes) else { return s }
         var out = String.UnicodeScalarView()
         for scalar in s.unicodeScalars {
             if (0x80...0x9F).contains(scalar.value) {
@@ -159,7 +161,7 @@ final class XMLTreeBuilder {
 
     /// Whether the UTF-8 holds U+0080-U+009F (`C2 80` to `C2 9F`): memchr
     /// finds each `C2`, so text without one costs a single scan.
-    private static func hasC1Control(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    fileprivate static func hasC1Control(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var from = 0
         while let offset = FastText.find(0xC2, in: UnsafeBufferPointer(rebasing: bytes[from...])) {
             let i = from + offset
@@ -171,7 +173,14 @@ final class XMLTreeBuilder {
 
     private func flushText() {
         guard !pendingText.isEmpty, let top = stack.last else { return }
-        top.children.append(.text(pendingText.withUnsafeBufferPointer { XMLTreeBuilder.text($0) }))
+        pendingText.withUnsafeBufferPointer { bytes in
+            if Self.hasC1Control(bytes) {
+                var repaired = Self.repairingC1Controls(bytes)
+                repaired.withUTF8 { document.appendText($0, parent: top) }
+            } else {
+                document.appendText(bytes, parent: top)
+            }
+        }
         pendingText.removeAll(keepingCapacity: true)
     }
 
@@ -195,12 +204,14 @@ final class XMLTreeBuilder {
     /// libxml2 interns element names and namespace URIs in its dictionary, so
     /// within one parse the same pointer always means the same name: convert
     /// each once instead of once per element.
-    @exclusivity(unchecked) private var names: [UnsafeRawPointer: String] = [:]
-    @exclusivity(unchecked) private var namespaces: [UnsafeRawPointer: String] = [:]
+    @exclusivity(unchecked) private var names: [UnsafeRawPointer: Int32] = [:]
+    @exclusivity(unchecked) private var namespaces: [UnsafeRawPointer: Int32] = [:]
+    @exclusivity(unchecked) private var undeclaredPrefixes: [UnsafeRawPointer: Int32] = [:]
+    private let noNamespace: Int32
 
-    fileprivate func name(_ p: UnsafePointer<xmlChar>) -> String {
+    fileprivate func name(_ p: UnsafePointer<xmlChar>) -> Int32 {
         if let known = names[UnsafeRawPointer(p)] { return known }
-        let s = String(cString: p).lowercased()
+        let s = document.add(String(cString: p).lowercased())
         names[UnsafeRawPointer(p)] = s
         return s
     }
@@ -215,15 +226,27 @@ final class XMLTreeBuilder {
         return s
     }
 
-    fileprivate func namespace(uri: UnsafePointer<xmlChar>?, prefix: UnsafePointer<xmlChar>?) -> String {
+    /// An element's namespace, as an index in the document's strings.
+    fileprivate func namespace(uri: UnsafePointer<xmlChar>?, prefix: UnsafePointer<xmlChar>?) -> Int32 {
         if let uri {
             if let known = namespaces[UnsafeRawPointer(uri)] { return known }
-            let s = Namespace.canonical(uri: String(cString: uri))
+            let s = document.add(Namespace.canonical(uri: String(cString: uri)))
             namespaces[UnsafeRawPointer(uri)] = s
             return s
         }
-        if let prefix { return Namespace.canonical(undeclaredPrefix: String(cString: prefix)) }
-        return Namespace.none
+        if let prefix {
+            if let known = undeclaredPrefixes[UnsafeRawPointer(prefix)] { return known }
+            let s = document.add(Namespace.canonical(undeclaredPrefix: String(cString: prefix)))
+            undeclaredPrefixes[UnsafeRawPointer(prefix)] = s
+            return s
+        }
+        return noNamespace
+    }
+
+    /// An attribute's namespace: attributes keep theirs as a String.
+    fileprivate func attributeNamespace(uri: UnsafePointer<xmlChar>?, prefix: UnsafePointer<xmlChar>?) -> String {
+        let index = namespace(uri: uri, prefix: prefix)
+        return document.strings[Int(index)]
     }
 
     // MARK: - C callbacks
@@ -257,7 +280,7 @@ final class XMLTreeBuilder {
                     var value = String(decoding: UnsafeBufferPointer(start: start, count: end - start),
                                        as: UTF8.self)
                     if value.containsByte(UInt8(ascii: "&")) { value = HTMLEntities.decode(value) }
-                    let attrNS = b.namespace(uri: attributes[base + 2], prefix: attributes[base + 1])
+                    let attrNS = b.attributeNamespace(uri: attributes[base + 2], prefix: attributes[base + 1])
                     attrs.append(XMLAttribute(name: local, namespace: attrNS, value: value))
                 }
             }

@@ -1,0 +1,102 @@
+/// A parsed XML document kept in four flat arrays: nodes linked by index,
+/// every attribute, every byte of character data, and the strings that
+/// names, namespaces, bases and languages share. A feed of a thousand
+/// elements costs a handful of allocations rather than an object, a child
+/// array and a String for each, and text stays UTF-8 bytes until a reader
+/// asks for it (content is handed to the HTML parser without ever being a
+/// String). Readers see it through `XMLElement` handles.
+final class XMLDocument {
+    struct Node {
+        /// Index in `strings`, or `XMLDocument.textNode` for character data.
+        var name: Int32
+        var namespace: Int32
+        var firstChild: Int32 = XMLDocument.nothing
+        var lastChild: Int32 = XMLDocument.nothing
+        var nextSibling: Int32 = XMLDocument.nothing
+        /// A range of `attributes` (elements) or of `text` (text nodes).
+        var start: Int32
+        var count: Int32
+        /// Indexes in `strings`: the effective `xml:base` and `xml:lang`.
+        var base: Int32
+        var language: Int32
+
+        var isText: Bool { name == XMLDocument.textNode }
+    }
+
+    static let nothing: Int32 = -1
+    static let textNode: Int32 = -2
+
+    // One parse builds and reads a document, on one thread; every read goes
+    // through these arrays, so the run-time exclusivity checks (which cost
+    // more than the reads) are off. The compiler still checks statically.
+    @exclusivity(unchecked) private(set) var nodes: [Node] = []
+    @exclusivity(unchecked) private(set) var attributes: [XMLAttribute] = []
+    @exclusivity(unchecked) private(set) var text: [UInt8] = []
+    @exclusivity(unchecked) private(set) var strings: [String] = []
+
+    init(capacity: Int) {
+        text.reserveCapacity(capacity)
+        nodes.reserveCapacity(capacity / 64)
+    }
+
+    var root: XMLElement? { nodes.isEmpty ? nil : XMLElement(document: self, index: 0) }
+
+    func string(_ index: Int32) -> String? {
+        index < 0 ? nil : strings[Int(index)]
+    }
+
+    // MARK: - Building (XMLTreeBuilder only)
+
+    /// Stores a string once; the builder keeps its own maps so that each
+    /// distinct name is added once per document.
+    func add(_ string: String) -> Int32 {
+        strings.append(string)
+        return Int32(strings.count - 1)
+    }
+
+    /// Adds an element as the last child of `parent` (`nothing` for the root).
+    func appendElement(name: Int32, namespace: Int32, attributes new: [XMLAttribute],
+                       base: Int32, language: Int32, parent: Int32) -> Int32 {
+        let start = Int32(attributes.count)
+        attributes.append(contentsOf: new)
+        return append(Node(name: name, namespace: namespace, start: start, count: Int32(new.count),
+                           base: base, language: language), to: parent)
+    }
+
+    func appendText(_ bytes: UnsafeBufferPointer<UInt8>, parent: Int32) {
+        let start = Int32(text.count)
+        text.append(contentsOf: bytes)
+        let owner = nodes[Int(parent)]
+        _ = append(Node(name: Self.textNode, namespace: Self.nothing, start: start, count: Int32(bytes.count),
+                        base: owner.base, language: owner.language), to: parent)
+    }
+
+    private func append(_ node: Node, to parent: Int32) -> Int32 {
+        let index = Int32(nodes.count)
+        nodes.append(node)
+        guard parent >= 0 else { return index }
+        let last = nodes[Int(parent)].lastChild
+        if last >= 0 { nodes[Int(last)].nextSibling = index } else { nodes[Int(parent)].firstChild = index }
+        nodes[Int(parent)].lastChild = index
+        return index
+    }
+
+    // MARK: - Whole-document rewrites (FeedParser)
+
+    /// Re-labels every element in namespace `from` as `to`: a `<feed>` or
+    /// `<rss>` in a made-up default namespace is read as the format it plainly is.
+    func adopt(namespace from: String, as to: String) {
+        let target = add(to)
+        for i in nodes.indices where !nodes[i].isText && strings[Int(nodes[i].namespace)] == from {
+            nodes[i].namespace = target
+        }
+    }
+
+    /// Replaces the document's own base where no `xml:base` overrode it.
+    func rebase(from old: String?, to new: String) {
+        let target = add(new)
+        for i in nodes.indices where string(nodes[i].base) == old {
+            nodes[i].base = target
+        }
+    }
+}
