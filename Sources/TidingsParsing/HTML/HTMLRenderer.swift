@@ -17,7 +17,7 @@ struct HTMLRenderer: HTMLVisitor {
 
     /// The sanitized HTML and its readable text; the renderer is spent.
     mutating func finish() -> HTMLContent.Rendering {
-        HTMLContent.Rendering(html: String(decoding: out, as: UTF8.self).trimmed,
+        HTMLContent.Rendering(html: String(utf8: out).trimmed,
                               text: text.finish(), firstImage: firstImage)
     }
 
@@ -96,6 +96,6 @@ struct HTMLRenderer: HTMLVisitor {
         out.reserveCapacity(s.utf8.count + 16)
         var copy = s
         copy.withUTF8 { escape($0, quotes: quotes, into: &out) }
-        return String(decoding: out, as: UTF8.self)
+        return String(utf8: out)
     }
 }

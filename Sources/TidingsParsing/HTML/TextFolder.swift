@@ -70,7 +70,7 @@ struct TextFolder {
     /// The text, with the open paragraph closed.
     mutating func finish() -> String {
         endParagraph()
-        return String(decoding: bytes, as: UTF8.self)
+        return String(utf8: bytes)
     }
 
     private mutating func openParagraph() {

@@ -3,49 +3,54 @@
 enum UTF8Repair {
     static func repair(_ bytes: [UInt8]) -> [UInt8] {
         if isValid(bytes) { return bytes }
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + bytes.count / 8)
-        var i = 0
-        while i < bytes.count {
-            let n = sequenceLength(bytes, at: i)
-            if n > 0 {
-                out.append(contentsOf: bytes[i..<(i + n)])
-                i += n
-            } else {
-                out.append(contentsOf: Array(String(Windows1252.scalar(for: bytes[i])).utf8))
-                i += 1
-            }
-        }
-        return out
-    }
-
-    /// Whether `bytes` are all valid UTF-8. Runs of ASCII, nearly all of a
-    /// feed, are checked eight bytes at a time; nothing is copied.
-    static func isValid(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBufferPointer { buf in
-            let raw = UnsafeRawBufferPointer(buf)
+        return bytes.withUnsafeBufferPointer { b in
+            var out: [UInt8] = []
+            out.reserveCapacity(b.count + b.count / 8)
             var i = 0
-            while i < buf.count {
-                if i + 8 <= buf.count, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-                    i += 8
-                } else if buf[i] < 0x80 {
-                    i += 1
-                } else {
-                    let n = sequenceLength(bytes, at: i)
-                    if n == 0 { return false }
+            while i < b.count {
+                let n = sequenceLength(b, at: i)
+                if n > 0 {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<(i + n)]))
                     i += n
+                } else {
+                    out.append(contentsOf: Array(String(Windows1252.scalar(for: b[i])).utf8))
+                    i += 1
                 }
             }
-            return true
+            return out
         }
+    }
+
+    static func isValid(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { isValid($0) }
+    }
+
+    /// Whether `buf` is all valid UTF-8 (RFC 3629: no overlong forms, no
+    /// surrogates, nothing above U+10FFFF). Runs of ASCII, nearly all of a
+    /// feed, are checked eight bytes at a time; nothing is copied.
+    static func isValid(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
+        let raw = UnsafeRawBufferPointer(buf)
+        var i = 0
+        while i < buf.count {
+            if i + 8 <= buf.count, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                i += 8
+            } else if buf[i] < 0x80 {
+                i += 1
+            } else {
+                let n = sequenceLength(buf, at: i)
+                if n == 0 { return false }
+                i += n
+            }
+        }
+        return true
     }
 
     /// Length of the valid UTF-8 sequence starting at `i`, or 0.
-    private static func sequenceLength(_ b: [UInt8], at i: Int) -> Int {
+    private static func sequenceLength(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
         let c = b[i]
         if c < 0x80 { return 1 }
         let n: Int
-        var minimum: UInt32
+        let minimum: UInt32
         switch c {
         case 0xC2...0xDF: n = 2; minimum = 0x80
         case 0xE0...0xEF: n = 3; minimum = 0x800
@@ -59,7 +64,7 @@ enum UTF8Repair {
             guard cont & 0xC0 == 0x80 else { return 0 }
             value = value << 6 | UInt32(cont & 0x3F)
         }
-        if value < minimum || value > 0x10FFFF || (0xD800...0xDFFF).contains(value) { minimum = 0; return 0 }
+        if value < minimum || value > 0x10FFFF || (0xD800...0xDFFF).contains(value) { return 0 }
         return n
     }
 }

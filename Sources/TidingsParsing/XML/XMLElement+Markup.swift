@@ -4,7 +4,7 @@ extension XMLElement {
     var innerXML: String {
         var out: [UInt8] = []
         Self.writeChildren(of: self, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return String(utf8: out)
     }
 
     /// What to hand the HTML renderer for this element's content.

@@ -51,12 +51,12 @@ struct XMLElement: Equatable {
     var text: String {
         if let only = onlyTextChild {
             return document.text.withUnsafeBufferPointer {
-                String(decoding: UnsafeBufferPointer(rebasing: $0[Int(only.start)..<Int(only.start + only.count)]), as: UTF8.self)
+                String(utf8: UnsafeBufferPointer(rebasing: $0[Int(only.start)..<Int(only.start + only.count)]))
             }
         }
         var bytes: [UInt8] = []
         appendText(of: index, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        return String(utf8: bytes)
     }
 
     /// The character data below this element as UTF-8, without making a String.
