@@ -65,25 +65,49 @@ struct HTMLRenderer: HTMLVisitor {
     private static let amp = Array("&amp;".utf8), lt = Array("&lt;".utf8), gt = Array("&gt;".utf8)
     private static let quot = Array("&quot;".utf8)
 
-    /// Escapes `& < >` (and `"` in attributes). Runs without a special byte,
-    /// nearly all of real text, are copied in one piece.
+    /// Escapes `& < >` (and `"` in attributes). Text is read eight bytes at
+    /// a time while none of them needs escaping, nearly all of real text, and
+    /// runs between escapes are copied in one piece.
     static func escape(_ s: UnsafeBufferPointer<UInt8>, quotes: Bool, into out: inout [UInt8]) {
+        let raw = UnsafeRawBufferPointer(s)
         var runStart = 0
-        for (i, b) in s.enumerated() {
-            if b > UInt8(ascii: ">") { continue }  // letters and most punctuation: nothing to escape
+        var i = 0
+        while i < s.count {
+            if i + 8 <= s.count, !mayNeedEscaping(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self), quotes: quotes) {
+                i += 8
+                continue
+            }
             let replacement: [UInt8]
-            switch b {
+            switch s[i] {
             case UInt8(ascii: "&"): replacement = Self.amp
             case UInt8(ascii: "<"): replacement = Self.lt
             case UInt8(ascii: ">"): replacement = Self.gt
             case UInt8(ascii: "\"") where quotes: replacement = Self.quot
-            default: continue
+            default:
+                i += 1
+                continue
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart..<i]))
             out.append(contentsOf: replacement)
-            runStart = i + 1
+            i += 1
+            runStart = i
         }
         out.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart...]))
+    }
+
+    /// Whether any of eight bytes is `& < >` (or `"`), without a branch per byte.
+    @inline(__always)
+    private static func mayNeedEscaping(_ word: UInt64, quotes: Bool) -> Bool {
+        let found = hasByte(word, UInt8(ascii: "&")) | hasByte(word, UInt8(ascii: "<")) | hasByte(word, UInt8(ascii: ">"))
+            | (quotes ? hasByte(word, UInt8(ascii: "\"")) : 0)
+        return found != 0
+    }
+
+    /// Non-zero when some byte of `word` equals `byte` (the classic zero-byte test on `word ^ byte...`).
+    @inline(__always)
+    private static func hasByte(_ word: UInt64, _ byte: UInt8) -> UInt64 {
+        let v = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
+        return (v &- 0x0101_0101_0101_0101) & ~v & 0x8080_8080_8080_8080
     }
 
     static func escape<C: Collection<UInt8>>(_ s: C, quotes: Bool, into out: inout [UInt8]) {

@@ -17,40 +17,51 @@ struct TextFolder {
     init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
 
     mutating func append(_ s: UnsafeBufferPointer<UInt8>, keepingNewlines: Bool = false) {
-        let n = s.count
-        var i = 0
-        while i < n {
-            let b = s[i]
-            if keepingNewlines && b == 0x0A {
-                lineBreak()
-                i += 1
-                continue
-            }
-            if FastText.isSpace(b) {
-                pendingSpace = true
-                i += 1
-                continue
-            }
-            openParagraph()
-            if pendingSpace, bytes.count > paragraphStart, bytes.last != 0x0A { bytes.append(0x20) }
-            pendingSpace = false
-            // A run of text with single spaces inside goes in one copy.
-            var j = i + 1
-            while j < n {
-                let c = s[j]
-                if c > 0x20 {
-                    j += 1
-                } else if c == 0x20, j + 1 < n, s[j + 1] > 0x20 {
-                    j += 2
-                } else if FastText.isSpace(c) {
-                    break
-                } else {
-                    j += 1
-                }
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: s[i..<j]))
-            i = j
+        if keepingNewlines {
+            appendKeepingNewlines(s)
+            return
         }
+        // Leading white space only decides whether a space goes before the text.
+        var i = 0
+        while i < s.count, FastText.isSpace(s[i]) { i += 1 }
+        if i > 0 { pendingSpace = true }
+        guard i < s.count else { return }
+        openParagraph()
+        if pendingSpace, bytes.count > paragraphStart, bytes.last != 0x0A { bytes.append(0x20) }
+        pendingSpace = false
+        // Copy the rest in one piece, then fold its white space in place with
+        // no branch per byte: text is a space every few letters, and a branch
+        // on each one was mispredicted often enough to cost more than the work.
+        let start = bytes.count
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: s[i...]))
+        var end = start
+        bytes.withUnsafeMutableBufferPointer { p in
+            var previousSpace = 0
+            for r in start..<p.count {
+                let b = p[r]
+                let space = (b == 0x20 ? 1 : 0) | (b &- 0x09 < 5 ? 1 : 0)
+                p[end] = space == 1 ? 0x20 : b
+                end += 1 &- (space & previousSpace)
+                previousSpace = space
+            }
+        }
+        // Trailing white space becomes one space only if more text follows.
+        if bytes[end - 1] == 0x20 {
+            end -= 1
+            pendingSpace = true
+        }
+        bytes.removeSubrange(end...)
+    }
+
+    /// Inside `<pre>`: newlines are line breaks, other white space folds.
+    private mutating func appendKeepingNewlines(_ s: UnsafeBufferPointer<UInt8>) {
+        var from = 0
+        while let offset = FastText.find(0x0A, in: UnsafeBufferPointer(rebasing: s[from...])) {
+            append(UnsafeBufferPointer(rebasing: s[from..<(from + offset)]))
+            lineBreak()
+            from += offset + 1
+        }
+        append(UnsafeBufferPointer(rebasing: s[from...]))
     }
 
     mutating func lineBreak() {
