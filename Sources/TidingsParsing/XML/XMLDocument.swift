@@ -54,20 +54,33 @@ final class XMLDocument {
         return Int32(strings.count - 1)
     }
 
-    /// Adds an element as the last child of `parent` (`nothing` for the root).
-    func appendElement(name: Int32, namespace: Int32, attributes new: [XMLAttribute],
-                       base: Int32, language: Int32, parent: Int32) -> Int32 {
-        let start = Int32(attributes.count)
-        attributes.append(contentsOf: new)
-        return append(Node(name: name, namespace: namespace, start: start, count: Int32(new.count),
-                           base: base, language: language), to: parent)
+    /// Attributes are stored before the element they belong to is added.
+    func appendAttribute(_ attribute: XMLAttribute) {
+        attributes.append(attribute)
     }
 
-    func appendText(_ bytes: UnsafeBufferPointer<UInt8>, parent: Int32) {
-        let start = Int32(text.count)
+    /// Adds an element as the last child of `parent` (`nothing` for the root),
+    /// owning the attributes stored since `attributesFrom`.
+    func appendElement(name: Int32, namespace: Int32, attributesFrom start: Int,
+                       base: Int32, language: Int32, parent: Int32) -> Int32 {
+        append(Node(name: name, namespace: namespace, start: Int32(start), count: Int32(attributes.count - start),
+                    base: base, language: language), to: parent)
+    }
+
+    /// Character data is stored as it arrives, then closed into a text node.
+    func appendTextBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
         text.append(contentsOf: bytes)
+    }
+
+    /// Replaces the text stored since `start` (a repair of what arrived).
+    func replaceText(from start: Int, with bytes: UnsafeBufferPointer<UInt8>) {
+        text.replaceSubrange(start..., with: bytes)
+    }
+
+    /// Makes the text stored since `start` a text node, the last child of `parent`.
+    func closeText(from start: Int, parent: Int32) {
         let owner = nodes[Int(parent)]
-        _ = append(Node(name: Self.textNode, namespace: Self.nothing, start: start, count: Int32(bytes.count),
+        _ = append(Node(name: Self.textNode, namespace: Self.nothing, start: Int32(start), count: Int32(text.count - start),
                         base: owner.base, language: owner.language), to: parent)
     }
 

@@ -16,11 +16,11 @@ internal import CLibXML2
 /// external entity is ever read. Undeclared HTML named entities (`&eacute;`),
 /// which real feeds use all the time, are answered from the HTML5 table.
 final class XMLTreeBuilder {
-    private let document: XMLDocument
+    fileprivate let document: XMLDocument
     /// The open elements, innermost last.
     @exclusivity(unchecked) private var stack: [Int32] = []
-    /// Character data collects as bytes and becomes one text node.
-    @exclusivity(unchecked) private var pendingText: [UInt8] = []
+    /// Where the text node being received starts in the document's text, if one is.
+    @exclusivity(unchecked) private var textStart: Int?
     private let documentBase: Int32
     private(set) var firstError: ParseError?
     private var context: xmlParserCtxtPtr?
@@ -94,15 +94,16 @@ final class XMLTreeBuilder {
 
     // MARK: - Events
 
-    fileprivate func startElement(name: Int32, namespace: Int32, attributes: [XMLAttribute]) {
+    /// False for a second root element: ignore what a recovering parser offers.
+    fileprivate var acceptsElement: Bool { !stack.isEmpty || document.nodes.isEmpty }
+
+    /// Starts an element whose attributes were stored since `attributesFrom`.
+    fileprivate func startElement(name: Int32, namespace: Int32, attributesFrom start: Int) {
         flushText()
         let parent = stack.last ?? XMLDocument.nothing
-        if parent < 0, !document.nodes.isEmpty {
-            return  // a second root element: ignore what a recovering parser offers
-        }
         var base = parent >= 0 ? document.nodes[Int(parent)].base : documentBase
         var language = parent >= 0 ? document.nodes[Int(parent)].language : XMLDocument.nothing
-        for a in attributes where a.namespace == Namespace.xml {
+        for a in document.attributes[start...] where a.namespace == Namespace.xml {
             if a.name == "base" {
                 base = document.add(URLResolver.resolve(a.value, against: document.string(base)) ?? a.value)
             }
@@ -110,7 +111,7 @@ final class XMLTreeBuilder {
                 language = document.add(a.value.replacing(byte: UInt8(ascii: "_"), with: UInt8(ascii: "-")))
             }
         }
-        stack.append(document.appendElement(name: name, namespace: namespace, attributes: attributes,
+        stack.append(document.appendElement(name: name, namespace: namespace, attributesFrom: start,
                                             base: base, language: language, parent: parent))
     }
 
@@ -140,7 +141,8 @@ final class XMLTreeBuilder {
 
     fileprivate func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard !stack.isEmpty else { return }
-        pendingText.append(contentsOf: bytes)
+        if textStart == nil { textStart = document.text.count }
+        document.appendTextBytes(bytes)
     }
 
     /// C1 control characters (U+0080-U+009F) in feed text are Windows-1252
@@ -172,16 +174,14 @@ final class XMLTreeBuilder {
     }
 
     private func flushText() {
-        guard !pendingText.isEmpty, let top = stack.last else { return }
-        pendingText.withUnsafeBufferPointer { bytes in
-            if Self.hasC1Control(bytes) {
-                var repaired = Self.repairingC1Controls(bytes)
-                repaired.withUTF8 { document.appendText($0, parent: top) }
-            } else {
-                document.appendText(bytes, parent: top)
-            }
+        guard let start = textStart, let top = stack.last else { return }
+        textStart = nil
+        let repaired: String? = document.text.withUnsafeBufferPointer { text in
+            let bytes = UnsafeBufferPointer(rebasing: text[start...])
+            return Self.hasC1Control(bytes) ? Self.repairingC1Controls(bytes) : nil
         }
-        pendingText.removeAll(keepingCapacity: true)
+        if var repaired { repaired.withUTF8 { document.replaceText(from: start, with: $0) } }
+        document.closeText(from: start, parent: top)
     }
 
     fileprivate func recordError(message: String, line: Int, column: Int, level: xmlErrorLevel,
@@ -266,12 +266,11 @@ final class XMLTreeBuilder {
         h.initialized = UInt32(XML_SAX2_MAGIC)
         h.startElementNs = { ctx, localname, prefix, uri, _, _, nbAttributes, _, attributes in
             // Element names are matched case-insensitively, as feedparser does (`<TiTlE>`).
-            guard let b = XMLTreeBuilder.builder(ctx), let localname else { return }
+            guard let b = XMLTreeBuilder.builder(ctx), let localname, b.acceptsElement else { return }
             let name = b.name(localname)
             let ns = b.namespace(uri: uri, prefix: prefix)
-            var attrs: [XMLAttribute] = []
+            let start = b.document.attributes.count
             if let attributes, nbAttributes > 0 {
-                attrs.reserveCapacity(Int(nbAttributes))
                 for i in 0..<Int(nbAttributes) {
                     let base = i * 5
                     guard let localPointer = attributes[base], case let local = b.attributeName(localPointer),
@@ -281,10 +280,10 @@ final class XMLTreeBuilder {
                                        as: UTF8.self)
                     if value.containsByte(UInt8(ascii: "&")) { value = HTMLEntities.decode(value) }
                     let attrNS = b.attributeNamespace(uri: attributes[base + 2], prefix: attributes[base + 1])
-                    attrs.append(XMLAttribute(name: local, namespace: attrNS, value: value))
+                    b.document.appendAttribute(XMLAttribute(name: local, namespace: attrNS, value: value))
                 }
             }
-            b.startElement(name: name, namespace: ns, attributes: attrs)
+            b.startElement(name: name, namespace: ns, attributesFrom: start)
         }
         h.endElementNs = { ctx, _, _, _ in XMLTreeBuilder.builder(ctx)?.endElement() }
         let text: charactersSAXFunc = { ctx, ch, len in
