@@ -35,3 +35,17 @@ import Testing
         #expect(URLResolver.resolve("caf\u{E9}", against: "https://site.example/") == "https://site.example/caf\u{E9}")
     }
 }
+
+extension URLResolverTests {
+    /// The bit table behind the shortcut says "plain" for exactly letters, digits and `-._~/?#=&`.
+    @Test func plainBytesAreExactlyTheUnreservedOnes() {
+        let plain = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/?#=&".utf8)
+        for byte in 0...255 {
+            let s = String(decoding: [UInt8(byte)], as: UTF8.self)
+            let expected = plain.contains(UInt8(byte))
+            #expect(URLResolver.allPlain(s) == expected, "byte \(byte)")
+            #expect(URLResolver.allPlain(s, orColon: true) == (expected || byte == 0x3A), "byte \(byte)")
+        }
+        #expect(URLResolver.allPlain("/img/1.jpg") && !URLResolver.allPlain("/a b") && !URLResolver.allPlain("/caf\u{E9}"))
+    }
+}

@@ -31,13 +31,13 @@ struct HTMLRenderer: HTMLVisitor {
         if !tag.allowedAttributes.isEmpty {
             attributes.forEach(in: tag.allowedAttributes) { name, value in
                 var v = value
-                if SanitizePolicy.urlAttributes.contains(name) {
+                if name.isURL {
                     guard URLResolver.isSafe(value), let resolved = URLResolver.resolve(value, against: base) else { return }
                     v = resolved
-                    if tag.name == "img", name == "src", firstImage == nil { firstImage = resolved }
+                    if tag.isImage, name.isSource, firstImage == nil { firstImage = resolved }
                 }
                 out.append(UInt8(ascii: " "))
-                out.append(contentsOf: name.utf8)
+                out.append(contentsOf: name.bytes)
                 out.append(contentsOf: [UInt8(ascii: "="), UInt8(ascii: "\"")])
                 Self.escape(v.utf8, quotes: true, into: &out)
                 out.append(UInt8(ascii: "\""))

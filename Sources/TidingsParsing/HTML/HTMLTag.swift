@@ -14,6 +14,8 @@ final class HTMLTag: Sendable {
     let isVoid: Bool
     let isPre: Bool
     let isBreak: Bool
+    let isImage: Bool
+    let isWrapper: Bool
     let allowedAttributes: [AttributeName]
     /// The name's bytes, for finding the tag from libxml2's C string.
     private let nameBytes: [UInt8]
@@ -29,6 +31,8 @@ final class HTMLTag: Sendable {
         isVoid = SanitizePolicy.void.contains(name)
         isPre = name == "pre"
         isBreak = name == "br"
+        isImage = name == "img"
+        isWrapper = name == "div"
         allowedAttributes = isAllowed ? SanitizePolicy.attributes(for: name).sorted().map(AttributeName.init) : []
         nameBytes = Array(name.utf8)
         openMarkup = Array("<\(name)".utf8)
@@ -72,11 +76,16 @@ final class HTMLTag: Sendable {
     /// comparing against libxml2's C strings.
     struct AttributeName: Sendable {
         let name: String
-        private let bytes: [UInt8]
+        let bytes: [UInt8]
+        /// A link (`href`, `src`...): resolved against the base, dropped if script.
+        let isURL: Bool
+        let isSource: Bool
 
         init(_ name: String) {
             self.name = name
             bytes = Array(name.utf8)
+            isURL = SanitizePolicy.urlAttributes.contains(name)
+            isSource = name == "src"
         }
 
         /// Whether a NUL-terminated attribute name is this one, ASCII case aside.
@@ -94,14 +103,14 @@ final class HTMLTag: Sendable {
 /// element: most elements of real content keep none or one.
 protocol HTMLAttributes {
     /// Calls `body` with each attribute whose name is in `wanted`.
-    func forEach(in wanted: [HTMLTag.AttributeName], _ body: (String, String) -> Void)
+    func forEach(in wanted: [HTMLTag.AttributeName], _ body: (HTMLTag.AttributeName, String) -> Void)
 }
 
 extension ArraySlice: HTMLAttributes where Element == XMLAttribute {
-    func forEach(in wanted: [HTMLTag.AttributeName], _ body: (String, String) -> Void) {
+    func forEach(in wanted: [HTMLTag.AttributeName], _ body: (HTMLTag.AttributeName, String) -> Void) {
         for a in self where a.namespace.isEmpty {
             let name = a.name.lowercased()
-            if wanted.contains(where: { $0.name == name }) { body(name, a.value) }
+            if let match = wanted.first(where: { $0.name == name }) { body(match, a.value) }
         }
     }
 }

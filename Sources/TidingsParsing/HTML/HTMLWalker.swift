@@ -61,13 +61,13 @@ enum HTMLWalker {
     private struct SAXAttributes: HTMLAttributes {
         let pairs: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
 
-        func forEach(in wanted: [HTMLTag.AttributeName], _ body: (String, String) -> Void) {
+        func forEach(in wanted: [HTMLTag.AttributeName], _ body: (HTMLTag.AttributeName, String) -> Void) {
             guard var p = pairs else { return }
             while let key = p.pointee {
                 // A valueless attribute (`<video controls>`) has a NULL value, not a NULL pair.
                 let value = (p + 1).pointee
                 if let match = wanted.first(where: { $0.matches(key) }) {
-                    body(match.name, value.map { String(cString: $0) } ?? "")
+                    body(match, value.map { String(cString: $0) } ?? "")
                 }
                 p += 2
             }
@@ -95,7 +95,7 @@ enum HTMLWalker {
 
         func start(_ tag: HTMLTag, _ attributes: SAXAttributes) {
             depth += 1
-            if !sawWrapper, depth == 1, tag.name == "div" {
+            if !sawWrapper, depth == 1, tag.isWrapper {
                 sawWrapper = true
                 wrapperOpen = true
                 return
