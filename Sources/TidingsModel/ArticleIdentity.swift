@@ -31,7 +31,8 @@ public enum ArticleIdentity {
     /// Hash of what a reader sees: every entry field, each written with its
     /// length so that no two different entries can feed the same bytes.
     public static func contentHash(of entry: Entry) -> String {
-        var h = ContentDigest()
+        var h = ContentDigest(reservingCapacity: (entry.contentHTML?.utf8.count ?? 0)
+                              + (entry.contentText?.utf8.count ?? 0) + (entry.summary?.utf8.count ?? 0) + 512)
         var field: UInt8 = 0
         func add(_ value: String?) {
             field &+= 1

@@ -36,6 +36,18 @@ import TidingsModel
         }
     }
 
+    /// Answers from an independent MurmurHash3 x64-128 (a Python transcription
+    /// of the reference C, seeded with "tidings1" in both halves): content
+    /// hashes are stored, so the digest may never drift.
+    @Test func knownAnswers() {
+        #expect(murmur("") == "72d8b5a85909d9cf33d0d766dee4b8c5")
+        #expect(murmur("a") == "99e848659cd2eb2c89e2c9f988bdca9a")
+        #expect(murmur("The quick brown fox jumps over the lazy dog") == "d4da42fbe05b182fdb162fa1795c3280")
+        #expect(murmur("0123456789abcdef") == "2d08c8aed60de34b2b7b6dcb0d96fd57")
+        #expect(murmur("0123456789abcdef0") == "9c2b50b34dbdbc5032f0fe9d6dad545e")
+        #expect(murmur("caf\u{E9} \u{1F600}") == "7fcb8a61c2b5b419e1de9092ec27138e")
+    }
+
     @Test func differentInputsDiffer() {
         #expect(murmur("a") != murmur("b"))
         #expect(murmur("") != murmur("\u{0}"))

@@ -87,10 +87,13 @@ enum HTMLWalker {
         @exclusivity(unchecked) var wrapperOpen = false
         init(renderer: HTMLRenderer) { self.renderer = renderer }
 
-        /// libxml2 hands every callback `ctxt->userData`, which we set to the session.
-        static func from(_ ctx: UnsafeMutableRawPointer?) -> Session? {
-            guard let ctx else { return nil }
-            return Unmanaged<Session>.fromOpaque(ctx).takeUnretainedValue()
+        /// libxml2 hands every callback `ctxt->userData`, which we set to the
+        /// session. The walk holds the session for the whole parse, so the
+        /// callbacks borrow it without a retain and release each.
+        @inline(__always)
+        static func with(_ ctx: UnsafeMutableRawPointer?, _ body: (Session) -> Void) {
+            guard let ctx else { return }
+            Unmanaged<Session>.fromOpaque(ctx)._withUnsafeGuaranteedRef(body)
         }
 
         func start(_ tag: HTMLTag, _ attributes: SAXAttributes) {
@@ -125,16 +128,16 @@ enum HTMLWalker {
             var h = htmlSAXHandler()
             h.initialized = 0  // SAX1-style callbacks, as the HTML parser uses
             h.startElement = { ctx, name, atts in
-                guard let s = Session.from(ctx), let name else { return }
-                s.start(HTMLTag.named(cString: name), SAXAttributes(pairs: atts))
+                guard let name else { return }
+                Session.with(ctx) { $0.start(HTMLTag.named(cString: name), SAXAttributes(pairs: atts)) }
             }
             h.endElement = { ctx, name in
-                guard let s = Session.from(ctx), let name else { return }
-                s.end(HTMLTag.named(cString: name))
+                guard let name else { return }
+                Session.with(ctx) { $0.end(HTMLTag.named(cString: name)) }
             }
             let text: charactersSAXFunc = { ctx, ch, len in
-                guard let s = Session.from(ctx), let ch, len > 0 else { return }
-                s.characters(UnsafeBufferPointer(start: ch, count: Int(len)))
+                guard let ch, len > 0 else { return }
+                Session.with(ctx) { $0.characters(UnsafeBufferPointer(start: ch, count: Int(len))) }
             }
             h.characters = text
             h.ignorableWhitespace = text

@@ -256,6 +256,14 @@ final class XMLTreeBuilder {
         return Unmanaged<XMLTreeBuilder>.fromOpaque(ctx).takeUnretainedValue()
     }
 
+    /// The builder for the hot callbacks, borrowed without a retain and
+    /// release each: `run` holds it for the whole parse.
+    @inline(__always)
+    private static func with(_ ctx: UnsafeMutableRawPointer?, _ body: (XMLTreeBuilder) -> Void) {
+        guard let ctx else { return }
+        Unmanaged<XMLTreeBuilder>.fromOpaque(ctx)._withUnsafeGuaranteedRef(body)
+    }
+
     private static func string(_ p: UnsafePointer<xmlChar>?) -> String? {
         guard let p else { return nil }
         return String(cString: p)
@@ -266,29 +274,31 @@ final class XMLTreeBuilder {
         h.initialized = UInt32(XML_SAX2_MAGIC)
         h.startElementNs = { ctx, localname, prefix, uri, _, _, nbAttributes, _, attributes in
             // Element names are matched case-insensitively, as feedparser does (`<TiTlE>`).
-            guard let b = XMLTreeBuilder.builder(ctx), let localname, b.acceptsElement else { return }
-            let name = b.name(localname)
-            let ns = b.namespace(uri: uri, prefix: prefix)
-            let start = b.document.attributes.count
-            if let attributes, nbAttributes > 0 {
-                for i in 0..<Int(nbAttributes) {
-                    let base = i * 5
-                    guard let localPointer = attributes[base], case let local = b.attributeName(localPointer),
-                          let start = attributes[base + 3], let end = attributes[base + 4] else { continue }
-                    // Without entity substitution libxml2 leaves `&amp;` in attributes as `&#38;`.
-                    var value = String(decoding: UnsafeBufferPointer(start: start, count: end - start),
-                                       as: UTF8.self)
-                    if value.containsByte(UInt8(ascii: "&")) { value = HTMLEntities.decode(value) }
-                    let attrNS = b.attributeNamespace(uri: attributes[base + 2], prefix: attributes[base + 1])
-                    b.document.appendAttribute(XMLAttribute(name: local, namespace: attrNS, value: value))
+            guard let localname else { return }
+            XMLTreeBuilder.with(ctx) { b in
+                guard b.acceptsElement else { return }
+                let name = b.name(localname)
+                let ns = b.namespace(uri: uri, prefix: prefix)
+                let start = b.document.attributes.count
+                if let attributes, nbAttributes > 0 {
+                    for i in 0..<Int(nbAttributes) {
+                        let base = i * 5
+                        guard let localPointer = attributes[base], case let local = b.attributeName(localPointer),
+                              let start = attributes[base + 3], let end = attributes[base + 4] else { continue }
+                        // Without entity substitution libxml2 leaves `&amp;` in attributes as `&#38;`.
+                        var value = String(utf8: UnsafeBufferPointer(start: start, count: end - start))
+                        if value.containsByte(UInt8(ascii: "&")) { value = HTMLEntities.decode(value) }
+                        let attrNS = b.attributeNamespace(uri: attributes[base + 2], prefix: attributes[base + 1])
+                        b.document.appendAttribute(XMLAttribute(name: local, namespace: attrNS, value: value))
+                    }
                 }
+                b.startElement(name: name, namespace: ns, attributesFrom: start)
             }
-            b.startElement(name: name, namespace: ns, attributesFrom: start)
         }
-        h.endElementNs = { ctx, _, _, _ in XMLTreeBuilder.builder(ctx)?.endElement() }
+        h.endElementNs = { ctx, _, _, _ in XMLTreeBuilder.with(ctx) { $0.endElement() } }
         let text: charactersSAXFunc = { ctx, ch, len in
-            guard let b = XMLTreeBuilder.builder(ctx), let ch, len > 0 else { return }
-            b.characters(UnsafeBufferPointer(start: ch, count: Int(len)))
+            guard let ch, len > 0 else { return }
+            XMLTreeBuilder.with(ctx) { $0.characters(UnsafeBufferPointer(start: ch, count: Int(len))) }
         }
         h.characters = text
         h.ignorableWhitespace = text
