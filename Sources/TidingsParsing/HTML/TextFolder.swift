@@ -21,36 +21,56 @@ struct TextFolder {
             appendKeepingNewlines(s)
             return
         }
-        // Leading white space only decides whether a space goes before the text.
         var i = 0
-        while i < s.count, FastText.isSpace(s[i]) { i += 1 }
-        if i > 0 { pendingSpace = true }
-        guard i < s.count else { return }
-        openParagraph()
-        if pendingSpace, bytes.count > paragraphStart, bytes.last != 0x0A { bytes.append(0x20) }
-        pendingSpace = false
-        // Copy the rest in one piece, then fold its white space in place with
-        // no branch per byte: text is a space every few letters, and a branch
-        // on each one was mispredicted often enough to cost more than the work.
-        let start = bytes.count
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: s[i...]))
-        var end = start
-        bytes.withUnsafeMutableBufferPointer { p in
-            var previousSpace = 0
-            for r in start..<p.count {
-                let b = p[r]
-                let space = (b == 0x20 ? 1 : 0) | (b &- 0x09 < 5 ? 1 : 0)
-                p[end] = space == 1 ? 0x20 : b
-                end += 1 &- (space & previousSpace)
-                previousSpace = space
+        while i < s.count {
+            if FastText.isSpace(s[i]) {
+                pendingSpace = true
+                i += 1
+                continue
+            }
+            // Text up to the next white space that needs folding is copied as is.
+            let end = Self.foldPoint(in: s, from: i)
+            openParagraph()
+            if pendingSpace, bytes.count > paragraphStart, bytes.last != 0x0A { bytes.append(0x20) }
+            pendingSpace = false
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: s[i..<end]))
+            i = end
+        }
+    }
+
+    /// The first white space at or after `from` that folding changes: any
+    /// white space but a single space between two other bytes. Real text is
+    /// mostly words and single spaces, so it is read eight bytes at a time.
+    private static func foldPoint(in s: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        let raw = UnsafeRawBufferPointer(s)
+        var p = from
+        while p < s.count {
+            var candidate = p
+            if p + 8 <= s.count {
+                let word = raw.loadUnaligned(fromByteOffset: p, as: UInt64.self)
+                // A byte below 0x21 (the lowest flag found is exact).
+                let low = (word &- 0x2121_2121_2121_2121) & ~word & 0x8080_8080_8080_8080
+                if low == 0 {
+                    p += 8
+                    continue
+                }
+                candidate = p + (UInt64(littleEndian: low).trailingZeroBitCount >> 3)
+            } else if s[p] > 0x20 {
+                p += 1
+                continue
+            }
+            let b = s[candidate]
+            if b > 0x20 {
+                p = candidate + 1
+            } else if b == 0x20, candidate + 1 < s.count, !FastText.isSpace(s[candidate + 1]) {
+                p = candidate + 2  // a single space inside the text stays
+            } else if FastText.isSpace(b) {
+                return candidate
+            } else {
+                p = candidate + 1  // another control byte is text to us
             }
         }
-        // Trailing white space becomes one space only if more text follows.
-        if bytes[end - 1] == 0x20 {
-            end -= 1
-            pendingSpace = true
-        }
-        bytes.removeSubrange(end...)
+        return s.count
     }
 
     /// Inside `<pre>`: newlines are line breaks, other white space folds.
