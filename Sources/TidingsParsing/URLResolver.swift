@@ -1,5 +1,8 @@
 internal import CLibXML2
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// RFC 3986 reference resolution through libxml2's `xmlBuildURI`, which keeps
 /// IRIs (non-ASCII) intact where Foundation's URL gives up on them.
@@ -25,28 +28,52 @@ enum URLResolver {
     /// scheme qualifies; anything else returns nil and takes the full road.
     /// A test holds it to `xmlBuildURI`'s answers.
     static func simpleResolve(_ ref: String, _ base: String) -> String? {
-        let r = ref.utf8, b = base.utf8
-        guard let first = r.first, first != UInt8(ascii: "?"), first != UInt8(ascii: "#"),
-              !r.starts(with: "//".utf8),
-              allPlain(ref), allPlain(base, orColon: true), !hasDotSegment(r) else { return nil }
-        let prefix: String.Index
-        if b.starts(with: "https://".utf8) {
-            prefix = b.index(b.startIndex, offsetBy: 8)
-        } else if b.starts(with: "http://".utf8) {
-            prefix = b.index(b.startIndex, offsetBy: 7)
+        var ref = ref, base = base
+        return ref.withUTF8 { r in base.withUTF8 { b in simpleResolve(r, b) } }
+    }
+
+    private static func simpleResolve(_ r: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> String? {
+        let slash = UInt8(ascii: "/"), query = UInt8(ascii: "?"), fragment = UInt8(ascii: "#")
+        guard let first = r.first, first != query, first != fragment, !(r.count > 1 && first == slash && r[1] == slash),
+              allPlain(r), allPlain(b, orColon: true), !hasDotSegment(r) else { return nil }
+        let prefix: Int
+        if starts(b, with: "https://") {
+            prefix = 8
+        } else if starts(b, with: "http://") {
+            prefix = 7
         } else {
             return nil
         }
-        let isDelimiter = { (c: UInt8) in c == UInt8(ascii: "/") || c == UInt8(ascii: "?") || c == UInt8(ascii: "#") }
-        let authorityEnd = b[prefix...].firstIndex(where: isDelimiter) ?? b.endIndex
-        guard authorityEnd > prefix else { return nil }
-        let pathEnd = b[authorityEnd...].firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? b.endIndex
-        guard !hasDotSegment(b[authorityEnd..<pathEnd]) else { return nil }
-        if first == UInt8(ascii: "/") { return String(base[..<authorityEnd]) + ref }
-        if let lastSlash = b[authorityEnd..<pathEnd].lastIndex(of: UInt8(ascii: "/")) {
-            return String(base[...lastSlash]) + ref
+        var authorityEnd = prefix
+        while authorityEnd < b.count, b[authorityEnd] != slash, b[authorityEnd] != query, b[authorityEnd] != fragment {
+            authorityEnd += 1
         }
-        return String(base[..<authorityEnd]) + "/" + ref
+        guard authorityEnd > prefix else { return nil }
+        var pathEnd = authorityEnd
+        while pathEnd < b.count, b[pathEnd] != query, b[pathEnd] != fragment { pathEnd += 1 }
+        guard !hasDotSegment(UnsafeBufferPointer(rebasing: b[authorityEnd..<pathEnd])) else { return nil }
+        // How much of the base to keep, and whether a `/` must join them.
+        var keep = authorityEnd
+        var join = false
+        if first != slash {
+            if let lastSlash = (authorityEnd..<pathEnd).last(where: { b[$0] == slash }) {
+                keep = lastSlash + 1
+            } else {
+                join = true
+            }
+        }
+        let count = keep + (join ? 1 : 0) + r.count
+        return String(unsafeUninitializedCapacity: count) { out in
+            _ = out.initialize(fromContentsOf: UnsafeBufferPointer(rebasing: b[..<keep]))
+            if join { out[keep] = slash }
+            _ = UnsafeMutableBufferPointer(rebasing: out[(count - r.count)...]).initialize(fromContentsOf: r)
+            return count
+        }
+    }
+
+    private static func starts(_ b: UnsafeBufferPointer<UInt8>, with prefix: StaticString) -> Bool {
+        guard b.count >= prefix.utf8CodeUnitCount else { return false }
+        return memcmp(b.baseAddress!, prefix.utf8Start, prefix.utf8CodeUnitCount) == 0
     }
 
     /// Printable ASCII that no URI serializer escapes, and no `%` or `:`
@@ -58,19 +85,18 @@ enum URLResolver {
     static let colon: UInt64 = 1 << 58
 
     static func allPlain(_ s: String, orColon: Bool = false) -> Bool {
+        var s = s
+        return s.withUTF8 { allPlain($0, orColon: orColon) }
+    }
+
+    static func allPlain(_ bytes: UnsafeBufferPointer<UInt8>, orColon: Bool = false) -> Bool {
         let below64 = orColon ? plainBelow64 | colon : plainBelow64
-        if let answer = s.utf8.withContiguousStorageIfAvailable({ bytes in
-            var plain: UInt64 = 1
-            for c in bytes {
-                let mask = c < 64 ? below64 : c < 128 ? plainFrom64 : 0
-                plain &= mask >> UInt64(c & 63)
-            }
-            return plain & 1 == 1
-        }) { return answer }
-        return s.utf8.allSatisfy { c in
+        var plain: UInt64 = 1
+        for c in bytes {
             let mask = c < 64 ? below64 : c < 128 ? plainFrom64 : 0
-            return (mask >> UInt64(c & 63)) & 1 == 1
+            plain &= mask >> UInt64(c & 63)
         }
+        return plain & 1 == 1
     }
 
     /// A `.` or `..` segment in the path (before any `?` or `#`).
