@@ -56,3 +56,14 @@ import Testing
         #expect(Self.folded([Array("  line one \n  line  two\n".utf8)], keepingNewlines: true) == "line one\nline two")
     }
 }
+
+@Suite struct FastTextTests {
+    @Test func byteSearchAgreesWithFoundation() {
+        let haystacks = ["text/html", "application/xhtml+xml", "TEXT/HTML", "htm", "", "html", "xhtmlhtml", "caf\u{E9}/html"]
+        for h in haystacks {
+            for n in ["html", "h", "", "xml", "l", "/html", "caf\u{E9}"] {
+                #expect(h.containsBytes(n) == (n.isEmpty || h.contains(n)), "\(h) \(n)")
+            }
+        }
+    }
+}

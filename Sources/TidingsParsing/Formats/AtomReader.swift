@@ -71,7 +71,7 @@ enum AtomReader {
         let links = node.elements.filter { $0.name == "link" && Namespace.anyAtom.contains($0.namespace) }
         let matching = links.filter { ($0.attribute("rel") ?? "alternate").lowercased() == wanted }
         let ordered = wanted == "alternate"
-            ? matching.filter { ($0.attribute("type") ?? "text/html").lowercased().contains("html") } + matching
+            ? matching.filter { ($0.attribute("type") ?? "text/html").lowercased().containsBytes("html") } + matching
             : matching
         for l in ordered {
             if let url = l.resolve(l.attribute("href") ?? l.trimmedText) { return url }

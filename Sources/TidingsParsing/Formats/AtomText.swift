@@ -63,7 +63,7 @@ enum AtomText {
 
     /// RFC 4287 3.1.1.3 / 4.1.3.3: a type that is not text and not XML is base64.
     private static func isBinaryType(_ type: String?) -> Bool {
-        guard let t = type?.lowercased(), t.contains("/") else { return false }
+        guard let t = type?.lowercased(), t.containsByte(UInt8(ascii: "/")) else { return false }
         return !(t.hasPrefix("text/") || t.hasSuffix("+xml") || t.hasSuffix("/xml"))
     }
 

@@ -6,8 +6,10 @@ enum EntryCompletion {
         if entry.authors.isEmpty { entry.authors = feed.authors }
         entry.authors = unique(entry.authors.filter { !$0.isEmpty })
         entry.tags = unique(entry.tags.map { $0.trimmed }.filter { !$0.isEmpty })
-        var seen = Set<String>()
-        entry.attachments = entry.attachments.filter { seen.insert($0.url).inserted }
+        if entry.attachments.count > 1 {
+            var seen = Set<String>()
+            entry.attachments = entry.attachments.filter { seen.insert($0.url).inserted }
+        }
         if entry.language == nil { entry.language = feed.language }
         if entry.image == nil {
             entry.image = entry.attachments.first { $0.mimeType?.hasPrefix("image/") == true }?.url ?? contentImage
@@ -18,7 +20,16 @@ enum EntryCompletion {
         if entry.contentText?.isEmpty == true { entry.contentText = nil }
     }
 
+    /// The first of each distinct item, in order. Entries have a few
+    /// authors and tags, where comparing them pairwise is cheaper than hashing.
     static func unique<T: Hashable>(_ items: [T]) -> [T] {
+        if items.count < 2 { return items }
+        if items.count <= 8 {
+            var out: [T] = []
+            out.reserveCapacity(items.count)
+            for item in items where !out.contains(item) { out.append(item) }
+            return out
+        }
         var seen = Set<T>()
         return items.filter { seen.insert($0).inserted }
     }

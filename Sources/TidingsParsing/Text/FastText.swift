@@ -26,6 +26,25 @@ extension String {
         utf8.withContiguousStorageIfAvailable { FastText.find(byte, in: $0) != nil } ?? utf8.contains(byte)
     }
 
+    /// Whether the UTF-8 holds `needle`'s bytes: Foundation's `contains`
+    /// goes through NSString on Linux, which costs more than the search.
+    func containsBytes(_ needle: String) -> Bool {
+        var haystack = self, needle = needle
+        return haystack.withUTF8 { h in
+            needle.withUTF8 { n in
+                guard let first = n.first else { return true }
+                var from = 0
+                while h.count - from >= n.count, let offset = FastText.find(first, in: UnsafeBufferPointer(rebasing: h[from...])) {
+                    let at = from + offset
+                    if h.count - at < n.count { return false }
+                    if memcmp(h.baseAddress! + at, n.baseAddress!, n.count) == 0 { return true }
+                    from = at + 1
+                }
+                return false
+            }
+        }
+    }
+
     /// Every occurrence of one ASCII byte replaced by another.
     func replacing(byte: UInt8, with replacement: UInt8) -> String {
         guard containsByte(byte) else { return self }

@@ -53,7 +53,7 @@ enum HTMLEntities {
     /// Decodes `&name;`, `&#NN;` and `&#xNN;` in text that is known to be
     /// HTML-escaped (double-escaped titles). Unknown references stay as they are.
     static func decode(_ text: String) -> String {
-        guard text.contains("&") else { return text }
+        guard text.containsByte(UInt8(ascii: "&")) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         var i = text.startIndex
