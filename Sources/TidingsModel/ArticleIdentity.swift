@@ -31,32 +31,40 @@ public enum ArticleIdentity {
     /// Hash of what a reader sees: every entry field, each written with its
     /// length so that no two different entries can feed the same bytes.
     public static func contentHash(of entry: Entry) -> String {
-        var h = ContentDigest(reservingCapacity: (entry.contentHTML?.utf8.count ?? 0)
-                              + (entry.contentText?.utf8.count ?? 0) + (entry.summary?.utf8.count ?? 0) + 512)
+        var h = FieldDigest(capacity: (entry.contentHTML?.utf8.count ?? 0)
+                            + (entry.contentText?.utf8.count ?? 0) + (entry.summary?.utf8.count ?? 0) + 512)
+        h.add(entry.guid); h.add(entry.url); h.add(entry.externalURL); h.add(entry.title); h.add(entry.summary)
+        h.add(entry.contentHTML); h.add(entry.contentText); h.add(entry.image)
+        h.add(entry.datePublished.map(Timestamp.format)); h.add(entry.dateModified.map(Timestamp.format))
+        // A list is its length, then its items (people: three fields each, a missing one as NUL).
+        h.add(String(entry.authors.count * 3))
+        for a in entry.authors { h.add(a.name ?? "\u{0}"); h.add(a.url ?? "\u{0}"); h.add(a.email ?? "\u{0}") }
+        h.add(String(entry.tags.count))
+        for t in entry.tags { h.add(t) }
+        h.add(entry.language)
+        h.add(String(entry.attachments.count * 5))
+        for a in entry.attachments {
+            h.add(a.url); h.add(a.mimeType ?? "\u{0}"); h.add(a.sizeInBytes.map(String.init) ?? "\u{0}")
+            h.add(a.title ?? "\u{0}"); h.add(a.durationInSeconds.map { String($0) } ?? "\u{0}")
+        }
+        return h.digest.finishHex()
+    }
+
+    /// Numbered, length-prefixed fields into a `ContentDigest`.
+    private struct FieldDigest {
+        var digest: ContentDigest
         var field: UInt8 = 0
-        func add(_ value: String?) {
+
+        init(capacity: Int) { digest = ContentDigest(reservingCapacity: capacity) }
+
+        mutating func add(_ value: String?) {
             field &+= 1
-            h.update(byte: field)
-            guard var value else { h.update(byte: 0); return }
-            h.update(byte: 1)
-            h.update(bigEndian: UInt64(value.utf8.count))
-            value.withUTF8 { h.update(buffer: $0) }
+            digest.update(byte: field)
+            guard var value else { digest.update(byte: 0); return }
+            digest.update(byte: 1)
+            digest.update(bigEndian: UInt64(value.utf8.count))
+            value.withUTF8 { digest.update(buffer: $0) }
         }
-        func add(_ values: [String]) {
-            add(String(values.count))
-            for v in values { add(v) }
-        }
-        add(entry.guid); add(entry.url); add(entry.externalURL); add(entry.title); add(entry.summary)
-        add(entry.contentHTML); add(entry.contentText); add(entry.image)
-        add(entry.datePublished.map(Timestamp.format)); add(entry.dateModified.map(Timestamp.format))
-        add(entry.authors.flatMap { [$0.name ?? "\u{0}", $0.url ?? "\u{0}", $0.email ?? "\u{0}"] })
-        add(entry.tags)
-        add(entry.language)
-        add(entry.attachments.flatMap {
-            [$0.url, $0.mimeType ?? "\u{0}", $0.sizeInBytes.map(String.init) ?? "\u{0}", $0.title ?? "\u{0}",
-             $0.durationInSeconds.map { String($0) } ?? "\u{0}"]
-        })
-        return h.finishHex()
     }
 }
 

@@ -63,13 +63,23 @@ enum ExtensionModules {
     }
 
     /// People from Dublin Core and iTunes, after the format's own.
+    /// In this order: `dc:creator`, `dc:author`, `dc:contributor`, `itunes:author`.
     static func people(_ e: XMLElement) -> [Author] {
-        var out: [Author] = []
-        for name in ["creator", "author", "contributor"] {
-            for c in e.all(name, in: Namespace.dc) { if let t = c.trimmedText, let a = PersonParser.parse(t) { out.append(a) } }
+        // One pass over the children, ranked, rather than a pass per name.
+        var found: [(rank: Int, position: Int, element: XMLElement)] = []
+        for (position, c) in e.elements.enumerated() {
+            let rank: Int
+            switch (c.namespace, c.name) {
+            case (Namespace.dc, "creator"): rank = 0
+            case (Namespace.dc, "author"): rank = 1
+            case (Namespace.dc, "contributor"): rank = 2
+            case (Namespace.itunes, "author"): rank = 3
+            default: continue
+            }
+            found.append((rank, position, c))
         }
-        for c in e.all("author", in: Namespace.itunes) { if let t = c.trimmedText, let a = PersonParser.parse(t) { out.append(a) } }
-        return out
+        if found.count > 1 { found.sort { ($0.rank, $0.position) < ($1.rank, $1.position) } }
+        return found.compactMap { $0.element.trimmedText.flatMap(PersonParser.parse) }
     }
 
     /// `atom:link` elements by rel (missing rel means alternate).

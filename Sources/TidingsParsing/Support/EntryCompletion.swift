@@ -37,9 +37,18 @@ enum EntryCompletion {
     /// Tolerant number reading for enclosure lengths: "12,345", " 123 ", "12345 bytes".
     static func integer(_ raw: String?) -> Int64? {
         guard let raw else { return nil }
-        let digits = raw.trimmed.prefix { $0.isNumber || $0 == "," }.filter(\.isNumber)
-        guard !digits.isEmpty, let v = Int64(digits), v > 0 else { return nil }
-        return v
+        var value: Int64 = 0
+        var sawDigit = false
+        for b in raw.trimmed.utf8 {
+            if b == UInt8(ascii: ",") { continue }
+            guard b &- UInt8(ascii: "0") < 10 else { break }
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(Int64(b &- UInt8(ascii: "0")))
+            if o1 || o2 { return nil }
+            value = sum
+            sawDigit = true
+        }
+        return sawDigit && value > 0 ? value : nil
     }
 
     /// `HH:MM:SS`, `MM:SS` or seconds, as iTunes and Media RSS write durations.
