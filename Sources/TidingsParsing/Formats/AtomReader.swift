@@ -68,12 +68,18 @@ enum AtomReader {
     /// alternate prefers an HTML type; a link written as element text (a
     /// broken but common form) counts when it has no `href`.
     static func link(_ node: XMLElement, rel wanted: String) -> String? {
-        let links = node.elements.filter { $0.name == "link" && Namespace.anyAtom.contains($0.namespace) }
-        let matching = links.filter { ($0.attribute("rel") ?? "alternate").lowercased() == wanted }
-        let ordered = wanted == "alternate"
-            ? matching.filter { ($0.attribute("type") ?? "text/html").lowercased().containsBytes("html") } + matching
-            : matching
-        for l in ordered {
+        var matching: [XMLElement] = []
+        for l in node.elements where l.name == "link" && Namespace.anyAtom.contains(l.namespace) {
+            let rel = l.attribute("rel") ?? "alternate"
+            if rel == wanted || rel.lowercased() == wanted { matching.append(l) }
+        }
+        if wanted == "alternate" {
+            // An HTML alternate first.
+            for l in matching where (l.attribute("type") ?? "text/html").lowercased().containsBytes("html") {
+                if let url = l.resolve(l.attribute("href") ?? l.trimmedText) { return url }
+            }
+        }
+        for l in matching {
             if let url = l.resolve(l.attribute("href") ?? l.trimmedText) { return url }
         }
         return nil

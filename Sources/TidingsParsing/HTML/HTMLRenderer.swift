@@ -17,8 +17,14 @@ struct HTMLRenderer: HTMLVisitor {
 
     /// The sanitized HTML and its readable text; the renderer is spent.
     mutating func finish() -> HTMLContent.Rendering {
-        HTMLContent.Rendering(html: String(utf8: out).trimmed,
-                              text: text.finish(), firstImage: firstImage)
+        // Trimmed as bytes, so the String is made once, at its final size.
+        let html = out.withUnsafeBufferPointer { all in
+            var start = 0, end = all.count
+            while start < end, FastText.isSpace(all[start]) { start += 1 }
+            while end > start, FastText.isSpace(all[end - 1]) { end -= 1 }
+            return String(utf8: UnsafeBufferPointer(rebasing: all[start..<end]))
+        }
+        return HTMLContent.Rendering(html: html, text: text.finish(), firstImage: firstImage)
     }
 
     mutating func open<A: HTMLAttributes>(_ tag: HTMLTag, attributes: A) -> Bool {

@@ -204,41 +204,33 @@ final class XMLTreeBuilder {
     /// libxml2 interns element names and namespace URIs in its dictionary, so
     /// within one parse the same pointer always means the same name: convert
     /// each once instead of once per element.
-    @exclusivity(unchecked) private var names: [UnsafeRawPointer: Int32] = [:]
-    @exclusivity(unchecked) private var namespaces: [UnsafeRawPointer: Int32] = [:]
-    @exclusivity(unchecked) private var undeclaredPrefixes: [UnsafeRawPointer: Int32] = [:]
+    @exclusivity(unchecked) private var names = InternTable<Int32>()
+    @exclusivity(unchecked) private var namespaces = InternTable<Int32>()
+    @exclusivity(unchecked) private var undeclaredPrefixes = InternTable<Int32>()
     private let noNamespace: Int32
 
     fileprivate func name(_ p: UnsafePointer<xmlChar>) -> Int32 {
-        if let known = names[UnsafeRawPointer(p)] { return known }
-        let s = document.add(String(cString: p).lowercased())
-        names[UnsafeRawPointer(p)] = s
-        return s
+        names.value(for: UnsafeRawPointer(p)) { document.add(String(cString: p).lowercased()) }
     }
 
     /// Attribute names keep their case (`isPermaLink`); interned like element names.
-    @exclusivity(unchecked) private var attributeNames: [UnsafeRawPointer: String] = [:]
+    @exclusivity(unchecked) private var attributeNames = InternTable<String>()
 
     fileprivate func attributeName(_ p: UnsafePointer<xmlChar>) -> String {
-        if let known = attributeNames[UnsafeRawPointer(p)] { return known }
-        let s = String(cString: p)
-        attributeNames[UnsafeRawPointer(p)] = s
-        return s
+        attributeNames.value(for: UnsafeRawPointer(p)) { String(cString: p) }
     }
 
     /// An element's namespace, as an index in the document's strings.
     fileprivate func namespace(uri: UnsafePointer<xmlChar>?, prefix: UnsafePointer<xmlChar>?) -> Int32 {
         if let uri {
-            if let known = namespaces[UnsafeRawPointer(uri)] { return known }
-            let s = document.add(Namespace.canonical(uri: String(cString: uri)))
-            namespaces[UnsafeRawPointer(uri)] = s
-            return s
+            return namespaces.value(for: UnsafeRawPointer(uri)) {
+                document.add(Namespace.canonical(uri: String(cString: uri)))
+            }
         }
         if let prefix {
-            if let known = undeclaredPrefixes[UnsafeRawPointer(prefix)] { return known }
-            let s = document.add(Namespace.canonical(undeclaredPrefix: String(cString: prefix)))
-            undeclaredPrefixes[UnsafeRawPointer(prefix)] = s
-            return s
+            return undeclaredPrefixes.value(for: UnsafeRawPointer(prefix)) {
+                document.add(Namespace.canonical(undeclaredPrefix: String(cString: prefix)))
+            }
         }
         return noNamespace
     }
