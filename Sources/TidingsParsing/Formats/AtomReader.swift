@@ -37,9 +37,7 @@ enum AtomReader {
                 // Plain-text content stays text: no markup to invent.
                 e.contentText = AtomText.block(body)
             } else {
-                let rendering = AtomText.kind(body) == .xhtml && AtomText.isMarkup(body)
-                    ? HTMLContent.render(childrenOf: AtomText.xhtmlRoot(body), base: body.base)
-                    : HTMLContent.render(AtomText.html(body), base: body.base)
+                let rendering = AtomText.render(body, base: body.base)
                 e.contentHTML = rendering.html
                 e.contentText = rendering.text
                 contentImage = rendering.firstImage

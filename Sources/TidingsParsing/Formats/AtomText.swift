@@ -34,6 +34,20 @@ enum AtomText {
         }
     }
 
+    /// The construct rendered as sanitized HTML. Escaped HTML, by far the
+    /// most common kind, goes to the renderer straight from the document's
+    /// bytes; the other kinds are worked out as `html(_:)` says.
+    static func render(_ e: XMLElement, base: String?) -> HTMLContent.Rendering {
+        let kind = kind(e)
+        if kind == .xhtml, isMarkup(e) { return HTMLContent.render(childrenOf: xhtmlRoot(e), base: base) }
+        if kind == .html, !e.hasElementChildren, !isBase64(e) { return HTMLContent.render(textOf: e, base: base) }
+        return HTMLContent.render(html(e), base: base)
+    }
+
+    private static func isBase64(_ e: XMLElement) -> Bool {
+        e.attribute("mode")?.lowercased() == "base64" || isBinaryType(e.attribute("type"))
+    }
+
     /// The element whose children are the XHTML content: the wrapping
     /// `<div>` when there is exactly one, else the construct itself.
     static func xhtmlRoot(_ e: XMLElement) -> XMLElement {
@@ -68,7 +82,7 @@ enum AtomText {
     }
 
     private static func rawValue(_ e: XMLElement) -> String {
-        if e.attribute("mode")?.lowercased() == "base64" || isBinaryType(e.attribute("type")) {
+        if isBase64(e) {
             let cleaned = e.text.filter { !$0.isWhitespace }
             if let data = Data(base64Encoded: cleaned, options: .ignoreUnknownCharacters) {
                 return String(decoding: data, as: UTF8.self)
