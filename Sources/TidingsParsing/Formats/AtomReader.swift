@@ -15,7 +15,7 @@ enum AtomReader {
         feed.icon = [root.atom("icon"), root.atom("logo")].compactMap { $0 }.lazy
             .compactMap { $0.resolve($0.trimmedText) }.first
         feed.authors = people(root, "author")
-        feed.entries = root.elements.filter { $0.name == "entry" && Namespace.anyAtom.contains($0.namespace) }
+        feed.entries = root.elements.filter { $0.isNamed("entry") && Namespace.anyAtom.contains($0.namespace) }
             .map { entry(from: $0, feed: feed) }
         return feed
     }
@@ -47,9 +47,9 @@ enum AtomReader {
         e.dateModified = date(node, ["updated", "modified"])
         e.authors = people(node, "author") + people(node, "contributor") + ExtensionModules.people(node)
         if e.authors.isEmpty, let source = node.atom("source") { e.authors = people(source, "author") }
-        e.tags = node.elements.filter { $0.name == "category" && Namespace.anyAtom.contains($0.namespace) }
+        e.tags = node.elements.filter { $0.isNamed("category") && Namespace.anyAtom.contains($0.namespace) }
             .compactMap { c in c.attribute("term") ?? c.attribute("label") ?? c.trimmedText } + ExtensionModules.tags(node)
-        e.attachments = node.elements.filter { $0.name == "link" && Namespace.anyAtom.contains($0.namespace) && $0.attribute("rel") == "enclosure" }
+        e.attachments = node.elements.filter { $0.isNamed("link") && Namespace.anyAtom.contains($0.namespace) && $0.attribute("rel") == "enclosure" }
             .compactMap { l in
                 l.resolve(l.attribute("href") ?? l.trimmedText).map {
                     Attachment(url: $0, mimeType: l.attribute("type"),
@@ -67,7 +67,7 @@ enum AtomReader {
     /// broken but common form) counts when it has no `href`.
     static func link(_ node: XMLElement, rel wanted: String) -> String? {
         var matching: [XMLElement] = []
-        for l in node.elements where l.name == "link" && Namespace.anyAtom.contains(l.namespace) {
+        for l in node.elements where l.isNamed("link") && Namespace.anyAtom.contains(l.namespace) {
             let rel = l.attribute("rel") ?? "alternate"
             if rel == wanted || rel.lowercased() == wanted { matching.append(l) }
         }

@@ -84,7 +84,7 @@ enum ExtensionModules {
 
     /// `atom:link` elements by rel (missing rel means alternate).
     static func atomLink(_ e: XMLElement, rel: String) -> String? {
-        for l in e.elements where l.name == "link" && Namespace.anyAtom.contains(l.namespace) {
+        for l in e.elements where l.isNamed("link") && Namespace.anyAtom.contains(l.namespace) {
             if (l.attribute("rel") ?? "alternate") == rel, let url = l.resolve(l.attribute("href")) { return url }
         }
         return nil

@@ -26,9 +26,9 @@ enum RSSReader {
         authors += ExtensionModules.people(channel)
         feed.authors = EntryCompletion.unique(authors)
 
-        var items = channel.elements.filter { $0.name == "item" && Namespace.rssCore.contains($0.namespace) }
+        var items = channel.elements.filter { $0.isNamed("item") && Namespace.rssCore.contains($0.namespace) }
         if channel != root {
-            items += root.elements.filter { $0.name == "item" && Namespace.rssCore.contains($0.namespace) }
+            items += root.elements.filter { $0.isNamed("item") && Namespace.rssCore.contains($0.namespace) }
         }
         feed.entries = items.map { entry(from: $0, feed: feed) }
         return feed
@@ -51,7 +51,7 @@ enum RSSReader {
         // RSS has no summary element, but feeds write one; when a feed has both
         // `description` and `summary` and no other content, the first is the
         // summary and the second the content (feedparser's reading).
-        let summaries = item.elements.filter { ($0.name == "description" || $0.name == "summary") && Namespace.rssCore.contains($0.namespace) }
+        let summaries = item.elements.filter { ($0.isNamed("description") || $0.isNamed("summary")) && Namespace.rssCore.contains($0.namespace) }
         var description = summaries.first ?? item.first("description", in: Namespace.dc)
             ?? item.first("summary", in: Namespace.itunes)
         var content = item.first("encoded", in: Namespace.content) ?? item.first("body", in: Namespace.xhtml)
@@ -80,11 +80,11 @@ enum RSSReader {
         authors += ExtensionModules.people(item)
         e.authors = authors
         e.tags = item.all("tags", in: Namespace.none).flatMap { ($0.trimmedText ?? "").split(separator: ",").map(String.init) }
-            + item.elements.filter { $0.name == "category" && Namespace.rssCore.contains($0.namespace) }
+            + item.elements.filter { $0.isNamed("category") && Namespace.rssCore.contains($0.namespace) }
             .compactMap(\.trimmedText) + ExtensionModules.tags(item)
 
         var attachments: [Attachment] = []
-        for enc in item.elements where enc.name == "enclosure" && Namespace.rssCore.contains(enc.namespace) {
+        for enc in item.elements where enc.isNamed("enclosure") && Namespace.rssCore.contains(enc.namespace) {
             guard let url = enc.resolve(enc.attribute("url")) else { continue }
             attachments.append(Attachment(url: url, mimeType: enc.attribute("type"),
                                           sizeInBytes: EntryCompletion.integer(enc.attribute("length"))))
@@ -115,7 +115,7 @@ extension XMLElement {
 
     /// The RSS `link`: text content, resolved.
     func coreLink() -> String? {
-        for l in elements where l.name == "link" && Namespace.rssCore.contains(l.namespace) {
+        for l in elements where l.isNamed("link") && Namespace.rssCore.contains(l.namespace) {
             if let url = l.resolve(l.trimmedText) { return url }
         }
         return nil

@@ -36,15 +36,23 @@ struct XMLElement: Equatable {
     var elements: ChildElements { ChildElements(document: document, cursor: node.firstChild) }
 
     func first(_ name: String, in namespaces: [String]) -> XMLElement? {
-        elements.first { $0.name == name && namespaces.contains($0.namespace) }
+        elements.first { $0.isNamed(name) && namespaces.contains($0.namespace) }
     }
 
     func first(_ name: String, in namespace: String) -> XMLElement? {
-        elements.first { $0.name == name && $0.namespace == namespace }
+        elements.first { $0.isNamed(name) && $0.namespace == namespace }
     }
 
     func all(_ name: String, in namespace: String) -> [XMLElement] {
-        elements.filter { $0.name == name && $0.namespace == namespace }
+        elements.filter { $0.isNamed(name) && $0.namespace == namespace }
+    }
+
+    /// Name equality with the cheap test first: readers ask for a few dozen
+    /// names per item, and most names differ from the one asked for in length.
+    @inline(__always)
+    func isNamed(_ wanted: String) -> Bool {
+        let name = self.name
+        return name.utf8.count == wanted.utf8.count && name == wanted
     }
 
     /// All character data below this element, in document order.
