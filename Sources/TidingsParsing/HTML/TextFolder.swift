@@ -114,9 +114,16 @@ struct TextFolder {
 
     /// One paragraph of `s`, folded.
     static func fold(_ s: String) -> String {
-        var folder = TextFolder(capacity: s.utf8.count)
         var copy = s
-        copy.withUTF8 { folder.append($0) }
-        return folder.finish()
+        return copy.withUTF8 { bytes in
+            // Most titles and names are already folded: keep the String.
+            if bytes.isEmpty || (!FastText.isSpace(bytes[0]) && !FastText.isSpace(bytes[bytes.count - 1])
+                                 && foldPoint(in: bytes, from: 0) == bytes.count) {
+                return s
+            }
+            var folder = TextFolder(capacity: bytes.count)
+            folder.append(bytes)
+            return folder.finish()
+        }
     }
 }
