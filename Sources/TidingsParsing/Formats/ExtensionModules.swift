@@ -5,6 +5,7 @@ import TidingsModel
 enum ExtensionModules {
     /// Media RSS `content` (direct or inside `group`) as attachments.
     static func mediaAttachments(_ e: XMLElement) -> [Attachment] {
+        guard e.hasChild(in: Namespace.media) else { return [] }
         var out: [Attachment] = []
         var holders = [e]
         holders += e.all("group", in: Namespace.media)
@@ -24,6 +25,7 @@ enum ExtensionModules {
 
     /// The picture for an item: Media thumbnail, iTunes image, an image-typed media content.
     static func image(_ e: XMLElement) -> String? {
+        guard e.hasChild(in: Namespace.media) || e.hasChild(in: Namespace.itunes) else { return nil }
         var holders = [e]
         holders += e.all("group", in: Namespace.media)
         holders += holders.flatMap { $0.all("content", in: Namespace.media) }

@@ -47,6 +47,12 @@ struct XMLElement: Equatable {
         elements.filter { $0.isNamed(name) && $0.namespace == namespace }
     }
 
+    /// Whether any child element is in `namespace`: most items carry no
+    /// Media RSS or iTunes elements, and one pass says so.
+    func hasChild(in namespace: String) -> Bool {
+        elements.contains { $0.namespace == namespace }
+    }
+
     /// Name equality with the cheap test first: readers ask for a few dozen
     /// names per item, and most names differ from the one asked for in length.
     @inline(__always)
