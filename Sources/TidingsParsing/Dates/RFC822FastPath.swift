@@ -2,15 +2,16 @@
 /// `6 Nov 1994 08:49:37 +0200`), read straight from bytes. Anything else
 /// returns nil and goes to the tolerant `TokenDateReader`.
 enum RFC822FastPath {
-    private static let monthKeys: [UInt32: Int] = {
-        let names = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-        var t: [UInt32: Int] = [:]
-        for (i, n) in names.enumerated() {
-            let b = Array(n.utf8)
-            t[UInt32(b[0]) << 16 | UInt32(b[1]) << 8 | UInt32(b[2])] = i + 1
+    /// The month for three lower-case letters packed in a word, or nil.
+    private static func month(_ key: UInt32) -> Int? {
+        // "jan" is 0x6A616E: the twelve keys, in order.
+        let keys: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
+            (0x6A616E, 0x666562, 0x6D6172, 0x617072, 0x6D6179, 0x6A756E, 0x6A756C, 0x617567, 0x736570, 0x6F6374, 0x6E6F76, 0x646563)
+        return withUnsafeBytes(of: keys) { raw in
+            for m in 0..<12 where raw.load(fromByteOffset: m * 4, as: UInt32.self) == key { return m + 1 }
+            return nil
         }
-        return t
-    }()
+    }
 
     static func parse(_ s: String) -> Date? {
         var copy = s
@@ -33,7 +34,7 @@ enum RFC822FastPath {
             }
             guard let day = digits(1, 2), take(0x20),
                   let m0 = letter(i), let m1 = letter(i + 1), let m2 = letter(i + 2),
-                  let month = monthKeys[UInt32(m0) << 16 | UInt32(m1) << 8 | UInt32(m2)] else { return nil }
+                  let month = month(UInt32(m0) << 16 | UInt32(m1) << 8 | UInt32(m2)) else { return nil }
             i += 3
             guard take(0x20), let year = digits(4, 4), take(0x20),
                   let hour = digits(2, 2), take(UInt8(ascii: ":")), let minute = digits(2, 2),
@@ -45,8 +46,9 @@ enum RFC822FastPath {
                 guard let hhmm = digits(4, 4) else { return nil }
                 offset = sign * ((hhmm / 100) * 3600 + (hhmm % 100) * 60)
             } else {
-                let rest = String(decoding: b[i...], as: UTF8.self)
-                guard rest == "GMT" || rest == "UT" || rest == "UTC" || rest == "Z" else { return nil }
+                let rest = b[i...]
+                guard rest.elementsEqual("GMT".utf8) || rest.elementsEqual("UT".utf8) || rest.elementsEqual("UTC".utf8)
+                        || rest.elementsEqual("Z".utf8) else { return nil }
                 i = b.count
             }
             guard i == b.count else { return nil }

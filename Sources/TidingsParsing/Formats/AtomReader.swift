@@ -97,8 +97,9 @@ enum AtomReader {
     private static func date(_ node: XMLElement, _ names: [String]) -> Date? {
         for name in names {
             // A repeated date element: the last one is the document's final word (feedparser agrees).
-            let all = node.elements.filter { $0.name == name && Namespace.anyAtom.contains($0.namespace) }
-            if let t = all.last?.trimmedText, let d = DateParser.parse(t) { return d }
+            var last: XMLElement?
+            for c in node.elements where c.isNamed(name) && Namespace.anyAtom.contains(c.namespace) { last = c }
+            if let t = last?.trimmedText, let d = DateParser.parse(t) { return d }
         }
         for name in ["date", "issued", "modified"] where names.contains(name == "date" ? "published" : name) {
             if let t = node.first(name, in: Namespace.dc)?.trimmedText, let d = DateParser.parse(t) { return d }
