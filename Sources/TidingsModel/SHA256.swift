@@ -25,21 +25,27 @@ public struct SHA256 {
 
     public mutating func finish() -> [UInt8] {
         let bitLength = feeder.length &* 8
-        var tail = feeder.takePending()
-        tail.reserveCapacity(128)
-        // 0x80, zeros up to 56 mod 64, then the length in bits, big-endian.
-        tail.append(0x80)
-        tail.append(contentsOf: repeatElement(0, count: (56 - tail.count % 64 + 64) % 64))
-        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        tail.withUnsafeBufferPointer { buf in
-            for offset in stride(from: 0, to: buf.count, by: 64) { compress(buf.baseAddress! + offset) }
+        let pending = feeder.takePending()
+        // The last bytes, 0x80, zeros up to 56 mod 64, then the length in
+        // bits, big-endian: one or two blocks, built on the stack.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { tail in
+            tail.initialize(repeating: 0)
+            _ = tail.initialize(fromContentsOf: pending)
+            tail[pending.count] = 0x80
+            let blocks = pending.count + 9 <= 64 ? 1 : 2
+            for i in 0..<8 { tail[blocks * 64 - 1 - i] = UInt8(truncatingIfNeeded: bitLength >> UInt64(8 * i)) }
+            for b in 0..<blocks { compress(UnsafePointer(tail.baseAddress! + b * 64)) }
         }
-        var digest: [UInt8] = []
-        digest.reserveCapacity(32)
-        for word in [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7] {
-            for shift in stride(from: 24, through: 0, by: -8) { digest.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
+        let words = h
+        return [UInt8](unsafeUninitializedCapacity: 32) { digest, count in
+            withUnsafeBytes(of: words) { raw in
+                for i in 0..<8 {
+                    let word = raw.load(fromByteOffset: 4 * i, as: UInt32.self)
+                    for j in 0..<4 { digest[4 * i + j] = UInt8(truncatingIfNeeded: word >> UInt32(24 - 8 * j)) }
+                }
+            }
+            count = 32
         }
-        return digest
     }
 
     /// Lower-case hex digest of a string's UTF-8 bytes.
