@@ -9,6 +9,7 @@ enum PersonParser {
     private static let edges: Set<UInt8> = Set(" \t\n\r()<>[],;\"".utf8)
 
     static func parse(_ raw: String) -> Author? {
+        if isPlainName(raw) { return Author(name: raw, email: nil) }
         let bytes = Array(raw.utf8)
         var email: String?
         var rest = bytes
@@ -29,6 +30,16 @@ enum PersonParser {
         let name = clean(rest)
         let author = Author(name: name.isEmpty ? nil : name, email: email)
         return author.isEmpty ? nil : author
+    }
+
+    /// Just a name, as most authors are: no `@`, no brackets, nothing to
+    /// trim, so the String is the name as it stands.
+    private static func isPlainName(_ raw: String) -> Bool {
+        var raw = raw
+        return raw.withUTF8 { b in
+            guard let first = b.first, let last = b.last, !edges.contains(first), !edges.contains(last) else { return false }
+            return !b.contains { $0 == UInt8(ascii: "@") || $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "[") }
+        }
     }
 
     /// The name left once the e-mail is gone: empty `()`, `<>`, `[]` removed,
