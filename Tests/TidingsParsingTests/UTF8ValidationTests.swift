@@ -40,9 +40,13 @@ import Testing
             [0xE0, 0x9F, 0xBF], [0xE0, 0xA0, 0x80], [0xC1, 0xBF], [0xC2, 0x80], [0xF0, 0x90, 0x80], [0xF8, 0x88, 0x80, 0x80, 0x80],
         ]
         for edge in edges {
-            // Alone, after a run of ASCII long enough for the eight-byte path, and cut short.
+            // Alone, after runs of ASCII long enough for the 8- and 32-byte paths, and cut short.
             #expect(agree(edge), "\(edge)")
             #expect(agree(Array("0123456789abcdef".utf8) + edge + Array("xyz".utf8)), "\(edge)")
+            for lead in [31, 32, 33, 40] {
+                #expect(agree(Array(repeating: UInt8(ascii: "a"), count: lead) + edge + Array(repeating: UInt8(ascii: "b"), count: 40)),
+                        "\(edge) after \(lead)")
+            }
             #expect(agree(Array(edge.dropLast())), "\(edge)")
         }
     }

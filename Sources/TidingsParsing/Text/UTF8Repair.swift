@@ -27,12 +27,18 @@ enum UTF8Repair {
 
     /// Whether `buf` is all valid UTF-8 (RFC 3629: no overlong forms, no
     /// surrogates, nothing above U+10FFFF). Runs of ASCII, nearly all of a
-    /// feed, are checked eight bytes at a time; nothing is copied.
+    /// feed, are checked 32 and then eight bytes at a time; nothing is copied.
     static func isValid(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
         let raw = UnsafeRawBufferPointer(buf)
+        let high: UInt64 = 0x8080_8080_8080_8080
         var i = 0
         while i < buf.count {
-            if i + 8 <= buf.count, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+            if i + 32 <= buf.count,
+               (raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+                | raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self)
+                | raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)) & high == 0 {
+                i += 32
+            } else if i + 8 <= buf.count, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & high == 0 {
                 i += 8
             } else if buf[i] < 0x80 {
                 i += 1
