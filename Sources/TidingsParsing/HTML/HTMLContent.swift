@@ -49,7 +49,8 @@ enum HTMLContent {
     }
 
     private static func needsParsing(_ s: String) -> Bool {
-        s.containsByte(UInt8(ascii: "<")) || s.containsByte(UInt8(ascii: "&"))
+        var s = s
+        return s.withUTF8 { needsParsing($0) }
     }
 
     private static func needsParsing(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {

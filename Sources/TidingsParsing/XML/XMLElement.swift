@@ -62,16 +62,7 @@ struct XMLElement: Equatable {
     }
 
     /// All character data below this element, in document order.
-    var text: String {
-        if let only = onlyTextChild {
-            return document.text.withUnsafeBufferPointer {
-                String(utf8: UnsafeBufferPointer(rebasing: $0[Int(only.start)..<Int(only.start + only.count)]))
-            }
-        }
-        var bytes: [UInt8] = []
-        appendText(of: index, to: &bytes)
-        return String(utf8: bytes)
-    }
+    var text: String { withText { String(utf8: $0) } }
 
     /// The character data below this element as UTF-8, without making a String.
     func withText<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
