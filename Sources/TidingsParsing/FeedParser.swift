@@ -13,8 +13,9 @@ public enum FeedParser {
     public static func parse(_ bytes: [UInt8], url: String? = nil, charset: String? = nil,
                              maximumBytes: Int = defaultMaximumBytes) throws(ParseError) -> FeedDocument {
         guard bytes.count <= maximumBytes else { throw .tooLarge(limit: maximumBytes) }
+        _ = LibXML2Setup.ready
         if looksLikeJSON(bytes) { return try JSONFeedReader.read(bytes, base: url) }
-        let decoded = DocumentDecoder.decode(bytes, httpCharset: charset)
+        let decoded = ForbiddenCharacters.remove(DocumentDecoder.decode(bytes, httpCharset: charset))
         let root = try XMLTreeBuilder.parse(utf8: AmpersandRepair.repair(decoded), base: url)
         if url == nil || url?.lowercased().hasPrefix("file:") == true {
             // A document read from disk has no web address of its own: resolve
@@ -22,7 +23,7 @@ public enum FeedParser {
             let channel = root.first("channel", in: Namespace.rssCore)
             if let site = channel?.coreLink() ?? AtomReader.link(root, rel: "alternate"),
                site.lowercased().hasPrefix("http") {
-                root.document.rebase(from: url, to: site)
+                root.document.rebase(to: site)
             }
         }
         var document: FeedDocument

@@ -11,12 +11,17 @@ enum URLResolver {
         let ref = reference.trimmed
         guard let base, !base.isEmpty else { return ref.isEmpty ? nil : ref }
         if ref.isEmpty { return base }
-        if hasScheme(ref) { return ref }
+        if LinkPolicy.scheme(of: ref) != nil { return ref }
         if let simple = simpleResolve(ref, base) { return simple }
         if let built = build(ref, base) { return built }
         // libxml2 refuses non-ASCII (IRIs): resolve the percent-encoded form,
         // then turn the escapes we added back into the characters they were.
-        guard let built = build(escapeNonASCII(ref), escapeNonASCII(base)) else { return ref }
+        guard let built = build(escape(ref, nonASCIIOnly: true), escape(base, nonASCIIOnly: true)) else {
+            // Characters no URI may hold (a space, a quote, a backtick):
+            // escaped, and left escaped. What still will not resolve is
+            // dropped rather than passed on relative.
+            return build(escape(ref, nonASCIIOnly: false), escape(base, nonASCIIOnly: false))
+        }
         return built.removingPercentEncoding.map { decoded in
             decoded.unicodeScalars.contains { $0.value < 0x20 } ? built : decoded
         } ?? built
@@ -124,40 +129,20 @@ enum URLResolver {
         return String(cString: built)
     }
 
-    private static func escapeNonASCII(_ s: String) -> String {
-        guard s.utf8.contains(where: { $0 >= 0x80 }) else { return s }
+    /// Percent-encodes non-ASCII bytes, and unless `nonASCIIOnly`, the
+    /// ASCII characters RFC 3986 never allows in a URI.
+    private static func escape(_ s: String, nonASCIIOnly: Bool) -> String {
+        let illegal = Set(" \"<>\\^`{|}".utf8)
+        let mustEscape = { (byte: UInt8) in byte >= 0x80 || byte < 0x20 || (!nonASCIIOnly && illegal.contains(byte)) }
+        guard s.utf8.contains(where: mustEscape) else { return s }
         var out = ""
         for byte in s.utf8 {
-            if byte >= 0x80 {
-                out += "%" + String(byte, radix: 16, uppercase: true)
+            if mustEscape(byte) {
+                out += "%" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16, uppercase: true)
             } else {
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             }
         }
         return out
-    }
-
-    /// A link is kept only if it resolves and is not script.
-    static func isSafe(_ url: String) -> Bool {
-        let u = url.utf8.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A }
-        return !unsafeSchemes.contains { scheme in
-            u.count >= scheme.count && zip(u, scheme).allSatisfy { c, s in c == s || (c &- 0x41 < 26 && c | 0x20 == s) }
-        }
-    }
-
-    private static let unsafeSchemes = ["javascript:", "vbscript:", "data:"].map { Array($0.utf8) }
-
-    /// `scheme:` at the start (RFC 3986: a letter, then letters, digits, `+-.`).
-    private static func hasScheme(_ s: String) -> Bool {
-        for (i, b) in s.utf8.enumerated() {
-            switch b {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): continue
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."):
-                if i == 0 { return false }
-            case UInt8(ascii: ":"): return i > 0
-            default: return false
-            }
-        }
-        return false
     }
 }

@@ -9,6 +9,18 @@ public enum TestPaths {
     }()
 
     public static var feeds: String { repository + "/Feeds" }
+
+    /// The conformance corpus's documents: `$CONFORMANCE/feedparser` (a
+    /// path relative to the repository, as `make` passes it, or absolute),
+    /// else `../shared/conformance/feedparser` beside the repository.
+    public static var conformanceDocuments: String {
+        let root = ProcessInfo.processInfo.environment["CONFORMANCE"] ?? "../shared/conformance"
+        return (root.hasPrefix("/") ? root : repository + "/" + root) + "/feedparser"
+    }
+
+    /// Whether tests run in CI (`.ci/run` sets CI=true), where a missing
+    /// corpus or tool is a failure, not a reason to skip.
+    public static var inCI: Bool { ProcessInfo.processInfo.environment["CI"] != nil }
     public static var articleSchema: String { repository + "/docs/article.v1.schema.json" }
 
     /// A fresh empty directory under the system temporary directory.

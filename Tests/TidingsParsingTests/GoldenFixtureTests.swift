@@ -12,6 +12,12 @@ import TidingsTestSupport
     static let names: [String] = TestPaths.files(under: directory, suffix: ".expected.json")
         .map { URL(fileURLWithPath: $0).lastPathComponent.replacingOccurrences(of: ".expected.json", with: "") }
 
+    /// The sweep below runs one case per file it finds: a fixture folder
+    /// that went missing from the bundle must fail, not pass with no cases.
+    @Test func everyFixtureIsFound() {
+        #expect(Self.names.count >= 17, "found \(Self.names.count) golden fixtures in \(Self.directory)")
+    }
+
     @Test(arguments: names)
     func matchesExpectation(name: String) throws {
         let input = try #require(TestPaths.files(under: Self.directory, suffix: "").first {

@@ -23,7 +23,12 @@ enum AtomReader {
     private static func entry(from node: XMLElement, feed: FeedDocument) -> Entry {
         var e = Entry()
         e.guid = node.atom("id")?.trimmedText
-        e.title = node.atom("title").map(AtomText.line)
+        // Title: `atom:title`, then `dc:title`, then Media RSS (see `mediaTitle`).
+        if let title = node.atom("title"), title.hasText {
+            e.title = AtomText.line(title)
+        } else {
+            e.title = (node.first("title", in: Namespace.dc) ?? ExtensionModules.mediaTitle(node)).map(PlainText.line)
+        }
         e.url = link(node, rel: "alternate")
         e.externalURL = link(node, rel: "related")
         let summary = node.atom("summary")

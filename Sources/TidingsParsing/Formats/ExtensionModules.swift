@@ -48,18 +48,48 @@ enum ExtensionModules {
         var out: [String] = []
         for s in e.all("subject", in: Namespace.dc) { if let t = s.trimmedText { out.append(t) } }
         out += itunesCategories(e)
-        for k in e.all("keywords", in: Namespace.itunes) {
-            out += (k.trimmedText ?? "").split(separator: ",").map { String($0).trimmed }
+        for k in e.all("keywords", in: Namespace.itunes) { out += commaSeparated(k) }
+        guard e.hasChild(in: Namespace.media) else { return out }
+        for holder in mediaHolders(e) {
+            for c in holder.all("category", in: Namespace.media) { if let t = c.trimmedText { out.append(t) } }
+            for k in holder.all("keywords", in: Namespace.media) { out += commaSeparated(k) }
         }
-        for c in e.all("category", in: Namespace.media) { if let t = c.trimmedText { out.append(t) } }
         return out
     }
 
+    private static func commaSeparated(_ e: XMLElement) -> [String] {
+        (e.trimmedText ?? "").split(separator: ",").map { String($0).trimmed }
+    }
+
+    /// The item, its `media:group`s, and every `media:content` in either:
+    /// the places Media RSS lets a title, keywords or categories stand, in
+    /// the order a title is looked for.
+    private static func mediaHolders(_ e: XMLElement) -> [XMLElement] {
+        let groups = e.all("group", in: Namespace.media)
+        return [e] + e.all("content", in: Namespace.media) + groups.flatMap { [$0] + $0.all("content", in: Namespace.media) }
+    }
+
+    /// A title from Media RSS for an item that has no title of its own:
+    /// `media:title` on the item, then in its `media:content`, then in its
+    /// `media:group` (or a content inside the group). Video and photo feeds
+    /// often title their items only there.
+    static func mediaTitle(_ e: XMLElement) -> XMLElement? {
+        guard e.hasChild(in: Namespace.media) else { return nil }
+        for holder in mediaHolders(e) {
+            if let t = holder.first("title", in: Namespace.media), t.hasText { return t }
+        }
+        return nil
+    }
+
+    /// iTunes categories nest (`Technology` > `Podcasting`): every level
+    /// is a tag, outer first. A work list, not recursion: nesting is the
+    /// document's to choose.
     private static func itunesCategories(_ e: XMLElement) -> [String] {
         var out: [String] = []
-        for c in e.all("category", in: Namespace.itunes) {
+        var pending = Array(e.all("category", in: Namespace.itunes).reversed())
+        while let c = pending.popLast() {
             if let t = c.attribute("text") { out.append(t) }
-            out += itunesCategories(c)
+            pending += c.all("category", in: Namespace.itunes).reversed()
         }
         return out
     }

@@ -72,7 +72,7 @@ enum JSONFeedReader {
     }
 
     private static func url(_ value: Any?, _ base: String?) -> String? {
-        guard let s = value as? String, URLResolver.isSafe(s) else { return nil }
-        return URLResolver.resolve(s, against: base)
+        guard let s = value as? String else { return nil }
+        return LinkPolicy.resolve(s, against: base, allowing: LinkPolicy.articleSchemes)
     }
 }

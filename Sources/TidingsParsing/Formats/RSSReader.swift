@@ -36,8 +36,9 @@ enum RSSReader {
 
     private static func entry(from item: XMLElement, feed: FeedDocument) -> Entry {
         var e = Entry()
+        // Title: RSS `title`, then `dc:title`, then Media RSS (see `mediaTitle`).
         e.title = (item.core("title") ?? item.first("title", in: Namespace.dc)
-            ?? item.first("title", in: Namespace.media)).map(PlainText.line)
+            ?? ExtensionModules.mediaTitle(item)).map(PlainText.line)
         let guidElement = item.core("guid")
         e.guid = guidElement?.trimmedText ?? item.attribute("about", namespace: Namespace.rdf)
         e.url = item.coreLink() ?? ExtensionModules.atomLink(item, rel: "alternate")

@@ -38,7 +38,7 @@ struct HTMLRenderer: HTMLVisitor {
             attributes.forEach(in: tag.allowedAttributes) { name, value in
                 var v = value
                 if name.isURL {
-                    guard URLResolver.isSafe(value), let resolved = URLResolver.resolve(value, against: base) else { return }
+                    guard let resolved = LinkPolicy.resolve(value, against: base, allowing: LinkPolicy.contentSchemes) else { return }
                     v = resolved
                     if tag.isImage, name.isSource, firstImage == nil { firstImage = resolved }
                 }

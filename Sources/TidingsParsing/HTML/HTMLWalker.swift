@@ -25,6 +25,7 @@ enum HTMLWalker {
     }
 
     static func walk(_ fragment: UnsafeBufferPointer<UInt8>, into renderer: inout HTMLRenderer) {
+        _ = LibXML2Setup.ready
         // Our own wrapper keeps leading text from being put in an implied <p>.
         var bytes: [UInt8] = []
         bytes.reserveCapacity(fragment.count + 11)

@@ -5,7 +5,10 @@ import Glibc
 /// Makes stray ampersands well-formed before libxml2 sees them: feeds write
 /// `?a=1&b=2` and `AT&T` unescaped, and libxml2 drops such text. An `&` that
 /// does not start a reference becomes `&amp;`; `&#X41;` (an upper-case X,
-/// which XML does not allow) becomes `&#x41;`. CDATA sections, comments and
+/// which XML does not allow) becomes `&#x41;`. A reference to a character
+/// XML forbids (`&#11;`, `&#0;`) is removed like the raw character (see
+/// `ForbiddenCharacters`); libxml2 would raise an error for it, and after
+/// an error it drops every later entity reference. CDATA sections, comments and
 /// processing instructions are left alone: an `&` there is already text.
 enum AmpersandRepair {
     static func repair(_ bytes: [UInt8]) -> [UInt8] {
@@ -25,6 +28,7 @@ enum AmpersandRepair {
                     case .fine: break
                     case .bare: fixes.append((i, .bare))
                     case .upperX: fixes.append((i + 2, .upperX))
+                    case .forbidden(let length, let space): fixes.append((i, .forbidden(length: length, space: space)))
                     }
                 }
                 i += 1
@@ -42,6 +46,9 @@ enum AmpersandRepair {
                 case .upperX, .fine:
                     out.append(UInt8(ascii: "x"))
                     last = fix.at + 1
+                case .forbidden(let length, let space):
+                    if space { out.append(UInt8(ascii: " ")) }
+                    last = fix.at + length
                 }
             }
             out.append(contentsOf: buf[last..<n])
@@ -65,7 +72,7 @@ enum AmpersandRepair {
         }
     }
 
-    private enum Fix { case fine, bare, upperX }
+    private enum Fix: Equatable { case fine, bare, upperX, forbidden(length: Int, space: Bool) }
 
     private static func classify(_ b: UnsafeBufferPointer<UInt8>, at start: Int) -> Fix {
         var i = start + 1
@@ -81,8 +88,13 @@ enum AmpersandRepair {
                 i += 1
             }
             let digitsStart = i
-            while i < limit, isDigit(b[i], hex: hex) { i += 1 }
+            var value: UInt32 = 0
+            while i < limit, isDigit(b[i], hex: hex) {
+                value = min(value &* (hex ? 16 : 10) &+ digitValue(b[i]), 0x110000)
+                i += 1
+            }
             guard i > digitsStart, i < limit, b[i] == UInt8(ascii: ";") else { return .bare }
+            if isForbidden(value) { return .forbidden(length: i + 1 - start, space: value == 0x0B || value == 0x0C) }
             return upper ? .upperX : .fine
         }
         guard isNameStart(b[i]) else { return .bare }
@@ -122,6 +134,16 @@ enum AmpersandRepair {
             return b.count
         }
         return i + 2
+    }
+
+    private static func digitValue(_ c: UInt8) -> UInt32 {
+        UInt32(c <= 57 ? c - 48 : (c | 0x20) - 87)
+    }
+
+    /// A code point XML does not allow as a character, even by reference.
+    private static func isForbidden(_ v: UInt32) -> Bool {
+        (v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D) || (0xD800...0xDFFF).contains(v)
+            || v == 0xFFFE || v == 0xFFFF || v > 0x10FFFF
     }
 
     private static func isDigit(_ c: UInt8, hex: Bool) -> Bool {

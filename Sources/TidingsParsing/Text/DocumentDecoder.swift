@@ -9,12 +9,21 @@ import Foundation
 /// UTF-8 that holds bytes which are not UTF-8 (the classic Windows-1252
 /// "smart quotes" in a feed declared UTF-8) is repaired byte by byte instead
 /// of being cut short: valid sequences stay, stray bytes are read as cp1252.
+///
+/// Two mistakes of real servers are forgiven: white space before the XML
+/// declaration (PHP templates print a blank line first), which libxml2
+/// refuses and which hid the declared encoding; and a Latin-1 declaration
+/// on a document whose every non-ASCII byte belongs to a valid multi-byte
+/// UTF-8 sequence, which is UTF-8 saved by a tool that never updated the
+/// declaration (Latin-1 text almost never forms such sequences by chance).
 enum DocumentDecoder {
-    /// The document as UTF-8 bytes.
+    /// The document as UTF-8 bytes, starting at its first `<` when only
+    /// white space came before it.
     static func decode(_ bytes: [UInt8], httpCharset: String? = nil) -> [UInt8] {
         if let (name, bomLength) = byteOrderMark(bytes) {
-            return convert(Array(bytes[bomLength...]), from: name)
+            return droppingLeadingSpace(convert(Array(bytes[bomLength...]), from: name))
         }
+        let bytes = droppingLeadingSpace(bytes)
         if let charset = httpCharset?.trimmed, !charset.isEmpty {
             return convert(bytes, from: charset)
         }
@@ -31,7 +40,25 @@ enum DocumentDecoder {
         return convert(bytes, from: "UTF-8")
     }
 
+    /// White space before the first `<`, dropped; the bytes as they are
+    /// when anything else comes first (a UTF-16 document starts with NUL
+    /// or `<` and keeps its pattern for sniffing).
+    static func droppingLeadingSpace(_ bytes: [UInt8]) -> [UInt8] {
+        guard let first = bytes.first, FastText.isSpace(first),
+              let start = bytes.firstIndex(where: { !FastText.isSpace($0) }),
+              bytes[start] == UInt8(ascii: "<") else { return bytes }
+        return Array(bytes[start...])
+    }
+
+    /// Latin-1 and its Windows superset, by the names documents use.
+    private static let latin1Names: Set<String> = [
+        "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1", "windows-1252", "cp1252",
+    ]
+
     private static func convert(_ bytes: [UInt8], from encoding: String) -> [UInt8] {
+        if latin1Names.contains(encoding.lowercased()), bytes.contains(where: { $0 >= 0x80 }), UTF8Repair.isValid(bytes) {
+            return bytes
+        }
         switch encoding.lowercased() {
         case "utf-8", "utf8", "us-ascii", "ascii":
             return UTF8Repair.repair(bytes)

@@ -105,11 +105,37 @@ final class XMLDocument {
         }
     }
 
-    /// Replaces the document's own base where no `xml:base` overrode it.
-    func rebase(from old: String?, to new: String) {
-        let target = add(new)
-        for i in nodes.indices where string(nodes[i].base) == old {
-            nodes[i].base = target
+    /// Gives the document a new base (a file read from disk takes its
+    /// site's address) and works every element's effective base out again
+    /// from its `xml:base`, so that a relative `xml:base` on an item
+    /// resolves against the new base too. Iterative, like every walk.
+    func rebase(to site: String) {
+        guard !nodes.isEmpty else { return }
+        let siteIndex = add(site)
+        var open: [Int32] = [], bases: [Int32] = []
+        var cursor: Int32 = 0
+        while true {
+            while cursor < 0 {
+                guard let parent = open.popLast() else { return }
+                bases.removeLast()
+                cursor = nodes[Int(parent)].nextSibling
+            }
+            let node = nodes[Int(cursor)]
+            var base = bases.last ?? siteIndex
+            if !node.isText {
+                for a in attributes[Int(node.start)..<Int(node.start + node.count)]
+                where a.namespace == Namespace.xml && a.name == "base" {
+                    base = add(URLResolver.resolve(a.value, against: string(base)) ?? a.value)
+                }
+            }
+            nodes[Int(cursor)].base = base
+            if node.isText {
+                cursor = node.nextSibling
+            } else {
+                open.append(cursor)
+                bases.append(base)
+                cursor = node.firstChild
+            }
         }
     }
 }

@@ -11,27 +11,23 @@ extension XMLElement {
     var htmlSource: String { hasElementChildren ? innerXML : text }
 
     private static func writeChildren(of element: XMLElement, to out: inout [UInt8]) {
-        element.forEachChild { child in
-            switch child {
-            case .text(let bytes):
-                HTMLRenderer.escape(bytes, quotes: false, into: &out)
-            case .element(let e):
-                out.append(UInt8(ascii: "<"))
-                out.append(contentsOf: e.name.utf8)
-                for a in e.attributes where a.namespace.isEmpty {
-                    out.append(UInt8(ascii: " "))
-                    out.append(contentsOf: a.name.utf8)
-                    out.append(contentsOf: "=\"".utf8)
-                    HTMLRenderer.escape(a.value.utf8, quotes: true, into: &out)
-                    out.append(UInt8(ascii: "\""))
-                }
-                out.append(UInt8(ascii: ">"))
-                writeChildren(of: e, to: &out)
-                out.append(contentsOf: "</".utf8)
-                out.append(contentsOf: e.name.utf8)
-                out.append(UInt8(ascii: ">"))
+        element.walkDescendants(enter: { e, _ in
+            out.append(UInt8(ascii: "<"))
+            out.append(contentsOf: e.name.utf8)
+            for a in e.attributes where a.namespace.isEmpty {
+                out.append(UInt8(ascii: " "))
+                out.append(contentsOf: a.name.utf8)
+                out.append(contentsOf: "=\"".utf8)
+                HTMLRenderer.escape(a.value.utf8, quotes: true, into: &out)
+                out.append(UInt8(ascii: "\""))
             }
-        }
+            out.append(UInt8(ascii: ">"))
+            return true
+        }, text: { HTMLRenderer.escape($0, quotes: false, into: &out) }, leave: { e, _ in
+            out.append(contentsOf: "</".utf8)
+            out.append(contentsOf: e.name.utf8)
+            out.append(UInt8(ascii: ">"))
+        })
     }
 
     /// Trimmed text, nil when empty.
@@ -43,9 +39,6 @@ extension XMLElement {
     /// A link-valued element or attribute resolved against this element's base.
     func resolve(_ reference: String?) -> String? {
         guard let reference else { return nil }
-        // An empty reference is the base itself (RFC 3986 5.2), when there is one.
-        if reference.trimmed.isEmpty { return base }
-        guard URLResolver.isSafe(reference) else { return nil }
-        return URLResolver.resolve(reference, against: base)
+        return LinkPolicy.resolve(reference, against: base, allowing: LinkPolicy.articleSchemes)
     }
 }

@@ -1,23 +1,14 @@
 extension XMLElement {
     /// Feeds this element's children to an HTML visitor directly: XHTML
     /// content is already a tree, so writing it out as markup only for the
-    /// HTML parser to read it back would do the work twice.
-    func visitChildren<V: HTMLVisitor>(with visitor: inout V, depth: Int = 0) {
-        forEachChild { child in
-            switch child {
-            case .text(let bytes):
-                visitor.text(bytes)
-            case .element(let e):
-                guard depth < HTMLWalker.maximumDepth else {
-                    e.visitChildren(with: &visitor, depth: depth + 1)
-                    return
-                }
-                let tag = HTMLTag.named(e.name)
-                if visitor.open(tag, attributes: e.attributes) {
-                    e.visitChildren(with: &visitor, depth: depth + 1)
-                    visitor.close(tag)
-                }
-            }
-        }
+    /// HTML parser to read it back would do the work twice. Elements deeper
+    /// than the HTML walker's bound are flattened to their text, as there.
+    func visitChildren<V: HTMLVisitor>(with visitor: inout V) {
+        walkDescendants(enter: { e, depth in
+            guard depth < HTMLWalker.maximumDepth else { return true }
+            return visitor.open(HTMLTag.named(e.name), attributes: e.attributes)
+        }, text: { visitor.text($0) }, leave: { e, depth in
+            if depth < HTMLWalker.maximumDepth { visitor.close(HTMLTag.named(e.name)) }
+        })
     }
 }

@@ -98,16 +98,8 @@ struct XMLElement: Equatable {
     }
 
     private func appendText(of element: Int32, to out: inout [UInt8]) {
-        var cursor = document.nodes[Int(element)].firstChild
-        while cursor >= 0 {
-            let child = document.nodes[Int(cursor)]
-            if child.isText {
-                out.append(contentsOf: document.text[Int(child.start)..<Int(child.start + child.count)])
-            } else {
-                appendText(of: cursor, to: &out)
-            }
-            cursor = child.nextSibling
-        }
+        XMLElement(document: document, index: element).walkDescendants(
+            enter: { _, _ in true }, text: { out.append(contentsOf: $0) }, leave: { _, _ in })
     }
 }
 
@@ -127,26 +119,34 @@ struct ChildElements: Sequence, IteratorProtocol {
     }
 }
 
-/// A child of an element: the unit that markup is written back from.
-enum XMLChild {
-    case element(XMLElement)
-    case text(UnsafeBufferPointer<UInt8>)
-}
-
 extension XMLElement {
-    /// Every child, text and element, in document order. The text buffers are
-    /// valid only inside `body`.
-    func forEachChild(_ body: (XMLChild) -> Void) {
-        document.text.withUnsafeBufferPointer { text in
+    /// Every descendant in document order, without recursion: `enter` is
+    /// called with an element and its depth below this one (0 for a child)
+    /// and returns whether to walk into it; `leave` follows the last
+    /// descendant of an element walked into. The tree builder bounds depth,
+    /// but no walk should rely on that to stay off the call stack. The text
+    /// buffers are valid only inside the callback.
+    func walkDescendants(enter: (XMLElement, Int) -> Bool, text: (UnsafeBufferPointer<UInt8>) -> Void,
+                         leave: (XMLElement, Int) -> Void) {
+        document.text.withUnsafeBufferPointer { buffer in
+            var open: [Int32] = []
             var cursor = node.firstChild
-            while cursor >= 0 {
+            while true {
+                while cursor < 0 {
+                    guard let parent = open.popLast() else { return }
+                    leave(XMLElement(document: document, index: parent), open.count)
+                    cursor = document.nodes[Int(parent)].nextSibling
+                }
                 let child = document.nodes[Int(cursor)]
                 if child.isText {
-                    body(.text(UnsafeBufferPointer(rebasing: text[Int(child.start)..<Int(child.start + child.count)])))
+                    text(UnsafeBufferPointer(rebasing: buffer[Int(child.start)..<Int(child.start + child.count)]))
+                    cursor = child.nextSibling
+                } else if enter(XMLElement(document: document, index: cursor), open.count) {
+                    open.append(cursor)
+                    cursor = child.firstChild
                 } else {
-                    body(.element(XMLElement(document: document, index: cursor)))
+                    cursor = child.nextSibling
                 }
-                cursor = child.nextSibling
             }
         }
     }

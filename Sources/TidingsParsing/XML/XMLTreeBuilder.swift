@@ -16,9 +16,24 @@ internal import CLibXML2
 /// external entity is ever read. Undeclared HTML named entities (`&eacute;`),
 /// which real feeds use all the time, are answered from the HTML5 table.
 final class XMLTreeBuilder {
+    /// Elements nested deeper than this are not kept as elements: their
+    /// text goes to the element at this depth. Real feeds nest a few dozen
+    /// levels; the bound keeps every later walk over the tree shallow, so a
+    /// hostile document (a million nested `<div>`) cannot exhaust a stack.
+    static let maximumDepth = 256
+
     fileprivate let document: XMLDocument
-    /// The open elements, innermost last.
+    /// Our open elements, innermost last; never deeper than `maximumDepth`.
     @exclusivity(unchecked) private var stack: [Int32] = []
+    /// libxml2's open elements, innermost last: the node each one became,
+    /// or `nothing` for one we did not keep (too deep, a second root).
+    /// Ours can close earlier than libxml2's (an unclosed `<item>` ended by
+    /// the next one, a mismatched end tag): an end for an element that is
+    /// no longer open on our side is ignored.
+    @exclusivity(unchecked) private var parserElements: [Int32] = []
+    /// Names of elements that never contain themselves (`item`, `entry`):
+    /// opening one closes an open one of the same name and namespace.
+    @exclusivity(unchecked) private var selfClosingNames: [Int32] = []
     /// Where the text node being received starts in the document's text, if one is.
     @exclusivity(unchecked) private var textStart: Int?
     private let documentBase: Int32
@@ -34,6 +49,7 @@ final class XMLTreeBuilder {
     /// Parses UTF-8 bytes (the caller has already transcoded) into a document
     /// and returns its root element.
     static func parse(utf8 bytes: [UInt8], base: String?) throws(ParseError) -> XMLElement {
+        _ = LibXML2Setup.ready
         let builder = XMLTreeBuilder(documentBase: base, capacity: bytes.count)
         try builder.run(bytes)
         guard let root = builder.document.root else {
@@ -94,12 +110,27 @@ final class XMLTreeBuilder {
 
     // MARK: - Events
 
-    /// False for a second root element: ignore what a recovering parser offers.
-    fileprivate var acceptsElement: Bool { !stack.isEmpty || document.nodes.isEmpty }
+    /// False for a second root element and past the depth bound: the
+    /// element is not kept (its text still is, below the bound).
+    fileprivate var acceptsElement: Bool {
+        (!stack.isEmpty || document.nodes.isEmpty) && stack.count < Self.maximumDepth
+    }
+
+    /// libxml2 opened an element that we do not keep.
+    fileprivate func skipElement() {
+        parserElements.append(XMLDocument.nothing)
+    }
 
     /// Starts an element whose attributes were stored since `attributesFrom`.
     fileprivate func startElement(name: Int32, namespace: Int32, attributesFrom start: Int) {
+        keepReferences()
         flushText()
+        if selfClosingNames.contains(name),
+           let open = stack.lastIndex(where: { document.nodes[Int($0)].name == name && document.nodes[Int($0)].namespace == namespace }) {
+            // `<item>` inside an unclosed `<item>`: the author forgot an end
+            // tag, and each item is a sibling, as a browser would read `<p><p>`.
+            while stack.count > open { closeElement() }
+        }
         let parent = stack.last ?? XMLDocument.nothing
         var base = parent >= 0 ? document.nodes[Int(parent)].base : documentBase
         var language = parent >= 0 ? document.nodes[Int(parent)].language : XMLDocument.nothing
@@ -111,8 +142,10 @@ final class XMLTreeBuilder {
                 language = document.add(a.value.replacing(byte: UInt8(ascii: "_"), with: UInt8(ascii: "-")))
             }
         }
-        stack.append(document.appendElement(name: name, namespace: namespace, attributesFrom: start,
-                                            base: base, language: language, parent: parent))
+        let node = document.appendElement(name: name, namespace: namespace, attributesFrom: start,
+                                          base: base, language: language, parent: parent)
+        stack.append(node)
+        parserElements.append(node)
     }
 
     /// libxml2 reports a mismatched end tag (`<b>` closed by `</title>`) as the
@@ -123,7 +156,8 @@ final class XMLTreeBuilder {
     @exclusivity(unchecked) private var mismatchedEndName: String?
 
     fileprivate func endElement() {
-        guard !stack.isEmpty else { return }
+        keepReferences()
+        let ended = parserElements.popLast() ?? XMLDocument.nothing
         if let name = mismatchedEndName {
             mismatchedEndName = nil
             if let depth = stack.lastIndex(where: { document.string(document.nodes[Int($0)].name) == name }) {
@@ -131,7 +165,8 @@ final class XMLTreeBuilder {
                 return
             }
         }
-        closeElement()
+        guard ended >= 0, let depth = stack.lastIndex(of: ended) else { return }
+        while stack.count > depth { closeElement() }
     }
 
     private func closeElement() {
@@ -140,6 +175,7 @@ final class XMLTreeBuilder {
     }
 
     fileprivate func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
+        keepReferences()
         guard !stack.isEmpty else { return }
         if textStart == nil { textStart = document.text.count }
         document.appendTextBytes(bytes)
@@ -184,6 +220,17 @@ final class XMLTreeBuilder {
         document.closeText(from: start, parent: top)
     }
 
+    /// Recovery mode keeps parsing after an error, but libxml2 2.9.14 then
+    /// drops every entity reference (`xmlParseReference` returns early once
+    /// the document is not well-formed), so one bad tag in one item cost
+    /// every later item its escaped markup. libxml2 clears the flag after
+    /// our error handler returns, so it is set again at the next event.
+    /// We never act on it.
+    @inline(__always)
+    private func keepReferences() {
+        context?.pointee.wellFormed = 1
+    }
+
     fileprivate func recordError(message: String, line: Int, column: Int, level: xmlErrorLevel,
                                  code: Int32, endTagName: String?) {
         if code == Int32(XML_ERR_TAG_NAME_MISMATCH.rawValue), let endTagName {
@@ -192,11 +239,7 @@ final class XMLTreeBuilder {
         if firstError == nil, level == XML_ERR_FATAL {
             firstError = .notXML("\(message) at line \(line), column \(column)")
         }
-        // Recovery mode keeps parsing after an error but 2.9.14 then drops
-        // every entity reference (xmlParseReference returns early when the
-        // document is no longer well-formed). We never act on wellFormed, so
-        // keep it set and let references through.
-        context?.pointee.wellFormed = 1
+        keepReferences()
     }
 
     // MARK: - Name interning
@@ -210,7 +253,12 @@ final class XMLTreeBuilder {
     private let noNamespace: Int32
 
     fileprivate func name(_ p: UnsafePointer<xmlChar>) -> Int32 {
-        names.value(for: UnsafeRawPointer(p)) { document.add(String(cString: p).lowercased()) }
+        names.value(for: UnsafeRawPointer(p)) {
+            let name = String(cString: p).lowercased()
+            let index = document.add(name)
+            if name == "item" || name == "entry" { selfClosingNames.append(index) }
+            return index
+        }
     }
 
     /// Attribute names keep their case (`isPermaLink`); interned like element names.
@@ -268,7 +316,7 @@ final class XMLTreeBuilder {
             // Element names are matched case-insensitively, as feedparser does (`<TiTlE>`).
             guard let localname else { return }
             XMLTreeBuilder.with(ctx) { b in
-                guard b.acceptsElement else { return }
+                guard b.acceptsElement else { return b.skipElement() }
                 let name = b.name(localname)
                 let ns = b.namespace(uri: uri, prefix: prefix)
                 let start = b.document.attributes.count
