@@ -21,6 +21,16 @@ public final class Daemon: Sendable {
         self.logger = logger
         ledger = try Ledger(configuration: configuration)
         client = HTTPClient(policy: configuration.fetch)
+        for feed in ledger.interruptedParses {
+            let metadata: Logger.Metadata = [
+                "feed.id": "\(feed.id)", "feed.url": "\(feed.url)", "parse.crashes": "\(feed.parseCrashes)",
+            ]
+            if feed.quarantinedHash != nil {
+                logger.error("feed quarantined: the process died while parsing it twice in a row", metadata: metadata)
+            } else {
+                logger.warning("the last run died while parsing this feed", metadata: metadata)
+            }
+        }
     }
 
     /// Adds the feeds of a list file that are not followed yet.

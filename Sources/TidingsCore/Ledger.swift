@@ -9,10 +9,23 @@ public actor Ledger {
     private let registry: FeedRegistry
     private let store: ArticleStore
 
+    /// Feeds whose parse a dead process left unfinished, counted at start
+    /// (see `FeedRegistry.recoverInterruptedParses`).
+    public nonisolated let interruptedParses: [FeedRecord]
+
     public init(configuration: Configuration) throws(StoreError) {
         registry = try FeedRegistry(stateDirectory: configuration.stateDirectory)
         store = try ArticleStore(stateDirectory: configuration.stateDirectory,
                                  outputDirectory: configuration.outputDirectory)
+        interruptedParses = try registry.recoverInterruptedParses()
+    }
+
+    public func markParsing(feedID: String, bodyHash: String) throws(StoreError) {
+        try registry.markParsing(feedID: feedID, bodyHash: bodyHash)
+    }
+
+    public func clearParseMark(feedID: String) throws(StoreError) {
+        try registry.clearParseMark(feedID: feedID)
     }
 
     public func feeds() throws(StoreError) -> [FeedRecord] { try registry.all() }

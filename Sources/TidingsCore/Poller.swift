@@ -106,13 +106,26 @@ public struct Poller: Sendable {
             log.info("feed body unchanged", metadata: ["http.status": "\(response.status)"])
             return .notModified
         }
+        if feed.quarantinedHash != nil {
+            if feed.isQuarantined(bodyHash: hash) {
+                feed.lastResult = "quarantined"
+                feed.lastError = feed.quarantineReason
+                feed.nextPollAt = now.addingTimeInterval(configuration.pollIntervalSeconds)
+                log.warning("feed quarantined, document not parsed", metadata: ["http.status": "\(response.status)"])
+                return .failed(feed.quarantineReason ?? "quarantined")
+            }
+            log.notice("quarantined feed serves a new document; parsing it again")
+            feed.quarantinedHash = nil
+            feed.quarantineReason = nil
+        }
         let document: FeedDocument
         do {
-            document = try FeedParser.parse(response.body, url: response.finalURL, charset: response.charset,
-                                            maximumBytes: configuration.maximumDocumentBytes)
+            document = try await parse(response, feed: feed, bodyHash: hash, log: log)
         } catch {
+            parseFinished(&feed)
             return fail(&feed, result: "not a feed", message: error.description, now: now, log: log)
         }
+        parseFinished(&feed)
         feed.title = document.title ?? feed.title
         feed.homePageURL = document.homePageURL ?? feed.homePageURL
         let identity = FeedIdentity(id: feed.id, url: feed.url, title: feed.title, homePageURL: feed.homePageURL)
@@ -130,6 +143,34 @@ public struct Poller: Sendable {
             // Validators are not advanced: the next poll fetches and records again.
             return fail(&feed, result: "store", message: error.description, now: now, log: log)
         }
+    }
+
+    /// Parses with a mark in the state around it: if this process dies in
+    /// the parse, the next start finds the mark and counts it against this
+    /// document (see `FeedRegistry.recoverInterruptedParses`).
+    private func parse(_ response: FetchResponse, feed: FeedRecord, bodyHash: String,
+                       log: Logger) async throws(ParseError) -> FeedDocument {
+        do {
+            try await ledger.markParsing(feedID: feed.id, bodyHash: bodyHash)
+        } catch {
+            log.error("cannot mark the parse in the state", metadata: ["error": "\(error)"])
+        }
+        let result = Result { () throws(ParseError) in
+            try FeedParser.parse(response.body, url: response.finalURL, charset: response.charset,
+                                 maximumBytes: configuration.maximumDocumentBytes)
+        }
+        do {
+            try await ledger.clearParseMark(feedID: feed.id)
+        } catch {
+            log.error("cannot clear the parse mark in the state", metadata: ["error": "\(error)"])
+        }
+        return try result.get()
+    }
+
+    /// The parse ended, with a document or an error: no death to count.
+    private func parseFinished(_ feed: inout FeedRecord) {
+        feed.parseCrashes = 0
+        feed.parseCrashHash = nil
     }
 
     private func followMove(_ response: FetchResponse, feed: inout FeedRecord, now: Date, log: Logger) async {

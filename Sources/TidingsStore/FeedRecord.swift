@@ -29,6 +29,14 @@ public struct FeedRecord: Sendable, Hashable, Codable {
     public var pendingMoveCount: Int
     /// The URL before the last applied move.
     public var movedFrom: String?
+    /// How many times in a row the process died while parsing the body
+    /// with hash `parseCrashHash`; reset when a parse of it finishes.
+    public var parseCrashes: Int
+    public var parseCrashHash: String?
+    /// The body that killed the parser twice: not parsed again until the
+    /// feed serves something else or an operator asks (`tidings poll`).
+    public var quarantinedHash: String?
+    public var quarantineReason: String?
 
     public init(id: String, url: String, addedAt: Date) {
         self.id = id
@@ -37,7 +45,11 @@ public struct FeedRecord: Sendable, Hashable, Codable {
         self.addedAt = addedAt
         self.consecutiveFailures = 0
         self.pendingMoveCount = 0
+        self.parseCrashes = 0
     }
+
+    /// Whether `bodyHash` is the document this feed is quarantined for.
+    public func isQuarantined(bodyHash: String) -> Bool { quarantinedHash == bodyHash }
 }
 
 extension FeedRecord {
@@ -65,5 +77,9 @@ extension FeedRecord {
         try c.encode(pendingMoveSince, forKey: .pendingMoveSince)
         try c.encode(pendingMoveCount, forKey: .pendingMoveCount)
         try c.encode(movedFrom, forKey: .movedFrom)
+        try c.encode(parseCrashes, forKey: .parseCrashes)
+        try c.encode(parseCrashHash, forKey: .parseCrashHash)
+        try c.encode(quarantinedHash, forKey: .quarantinedHash)
+        try c.encode(quarantineReason, forKey: .quarantineReason)
     }
 }

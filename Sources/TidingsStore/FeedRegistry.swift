@@ -29,6 +29,30 @@ public final class FeedRegistry {
         return record
     }
 
+    /// Makes feeds due now and lifts their quarantine: an operator's
+    /// "poll this now". Nil names every feed. Returns the feeds it matched.
+    public func requestPoll(_ urlOrIDs: [String]?, at now: Date = Date()) throws(StoreError) -> [FeedRecord] {
+        let feeds: [FeedRecord]
+        if let urlOrIDs {
+            var found: [FeedRecord] = []
+            for name in urlOrIDs {
+                guard let feed = try find(name) else { throw .notFound(name) }
+                found.append(feed)
+            }
+            feeds = found
+        } else {
+            feeds = try all()
+        }
+        try db.transaction { () throws(StoreError) in
+            let update = try db.prepare("""
+                UPDATE feeds SET next_poll_at = ?, quarantined_hash = NULL, quarantine_reason = NULL,
+                  parse_crashes = 0, parse_crash_hash = NULL WHERE id = ?
+                """)
+            for feed in feeds { try update.run([.real(now.timeIntervalSince1970), .text(feed.id)]) }
+        }
+        return feeds
+    }
+
     public func find(_ urlOrID: String) throws(StoreError) -> FeedRecord? {
         try query("WHERE url = ?1 OR id = ?1 OR added_url = ?1", [.text(urlOrID)]).first
     }
@@ -42,8 +66,9 @@ public final class FeedRegistry {
             INSERT OR REPLACE INTO feeds (id, url, added_url, added_at, title, home_page_url, etag,
               last_modified, body_hash, last_poll_at, last_result, last_http_status, last_error,
               consecutive_failures, next_poll_at, disabled_reason, pending_move_url,
-              pending_move_since, pending_move_count, moved_from)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+              pending_move_since, pending_move_count, moved_from, parse_crashes, parse_crash_hash,
+              quarantined_hash, quarantine_reason)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """).run([
                 .text(r.id), .text(r.url), .text(r.addedURL), .real(r.addedAt.timeIntervalSince1970),
                 .text(r.title), .text(r.homePageURL), .text(r.etag), .text(r.lastModified),
@@ -51,15 +76,75 @@ public final class FeedRegistry {
                 .int(r.lastHTTPStatus.map(Int64.init)), .text(r.lastError), .int(Int64(r.consecutiveFailures)),
                 .real(r.nextPollAt?.timeIntervalSince1970), .text(r.disabledReason), .text(r.pendingMoveURL),
                 .real(r.pendingMoveSince?.timeIntervalSince1970), .int(Int64(r.pendingMoveCount)), .text(r.movedFrom),
+                .int(Int64(r.parseCrashes)), .text(r.parseCrashHash), .text(r.quarantinedHash), .text(r.quarantineReason),
             ])
     }
+
+    // MARK: - Parse marks
+
+    /// Records, before parsing, that the feed's body with this hash is
+    /// being parsed. Committed (WAL), so it outlives a process that dies
+    /// mid-parse.
+    public func markParsing(feedID: String, bodyHash: String, at now: Date = Date()) throws(StoreError) {
+        try db.prepare("INSERT OR REPLACE INTO parse_marks (feed_id, body_hash, started_at) VALUES (?, ?, ?)")
+            .run([.text(feedID), .text(bodyHash), .real(now.timeIntervalSince1970)])
+    }
+
+    /// The parse finished, however it went.
+    public func clearParseMark(feedID: String) throws(StoreError) {
+        try db.prepare("DELETE FROM parse_marks WHERE feed_id = ?").run([.text(feedID)])
+    }
+
+    /// Feeds whose parse is marked as in progress, with the body's hash
+    /// and when the parse started.
+    public func parseMarks() throws(StoreError) -> [(feedID: String, bodyHash: String, startedAt: Date)] {
+        let stmt = try db.prepare("SELECT feed_id, body_hash, started_at FROM parse_marks ORDER BY feed_id")
+        var out: [(String, String, Date)] = []
+        while try stmt.step() {
+            out.append((stmt.text(0) ?? "", stmt.text(1) ?? "", Date(timeIntervalSince1970: stmt.real(2) ?? 0)))
+        }
+        return out
+    }
+
+    /// Turns the marks a dead process left behind into crash counts, at
+    /// start and before anything polls: a feed whose same document was
+    /// being parsed at two deaths in a row is quarantined. Returns the
+    /// feeds whose count changed.
+    public func recoverInterruptedParses(at now: Date = Date()) throws(StoreError) -> [FeedRecord] {
+        try db.transaction { () throws(StoreError) -> [FeedRecord] in
+            var changed: [FeedRecord] = []
+            for mark in try parseMarks() {
+                guard var feed = try query("WHERE id = ?1", [.text(mark.feedID)]).first else { continue }
+                if feed.parseCrashHash == mark.bodyHash {
+                    feed.parseCrashes += 1
+                } else {
+                    feed.parseCrashes = 1
+                    feed.parseCrashHash = mark.bodyHash
+                }
+                if feed.parseCrashes >= Self.crashesBeforeQuarantine {
+                    feed.quarantinedHash = mark.bodyHash
+                    feed.quarantineReason = "quarantined: the process died \(feed.parseCrashes) times in a row "
+                        + "while parsing this document (last noticed \(Timestamp.format(now))); "
+                        + "not parsed again until it changes or 'tidings poll' asks"
+                }
+                try save(feed)
+                changed.append(feed)
+            }
+            try db.execute("DELETE FROM parse_marks")
+            return changed
+        }
+    }
+
+    /// Deaths in a row during the parse of one document before it is quarantined.
+    public static let crashesBeforeQuarantine = 2
 
     private func query(_ clause: String, _ values: [Statement.Value]) throws(StoreError) -> [FeedRecord] {
         let stmt = try db.prepare("""
             SELECT id, url, added_url, added_at, title, home_page_url, etag, last_modified, body_hash,
               last_poll_at, last_result, last_http_status, last_error, consecutive_failures,
               next_poll_at, disabled_reason, pending_move_url, pending_move_since,
-              pending_move_count, moved_from FROM feeds
+              pending_move_count, moved_from, parse_crashes, parse_crash_hash, quarantined_hash,
+              quarantine_reason FROM feeds
             """ + " " + clause)
         try stmt.bind(values)
         var out: [FeedRecord] = []
@@ -83,6 +168,10 @@ public final class FeedRegistry {
             r.pendingMoveSince = date(17)
             r.pendingMoveCount = Int(stmt.int(18) ?? 0)
             r.movedFrom = stmt.text(19)
+            r.parseCrashes = Int(stmt.int(20) ?? 0)
+            r.parseCrashHash = stmt.text(21)
+            r.quarantinedHash = stmt.text(22)
+            r.quarantineReason = stmt.text(23)
             out.append(r)
         }
         return out

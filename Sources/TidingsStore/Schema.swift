@@ -36,6 +36,19 @@ enum Schema {
         );
         CREATE INDEX articles_by_feed ON articles(feed_id);
         """,
+        // 2: a parse in progress leaves a mark; a process that dies during
+        // it leaves the mark behind, and two in a row quarantine the document.
+        """
+        ALTER TABLE feeds ADD COLUMN parse_crashes INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE feeds ADD COLUMN parse_crash_hash TEXT;
+        ALTER TABLE feeds ADD COLUMN quarantined_hash TEXT;
+        ALTER TABLE feeds ADD COLUMN quarantine_reason TEXT;
+        CREATE TABLE parse_marks (
+            feed_id TEXT PRIMARY KEY,
+            body_hash TEXT NOT NULL,
+            started_at REAL NOT NULL
+        );
+        """,
     ]
 
     static func migrate(_ db: Database) throws(StoreError) {

@@ -51,7 +51,8 @@ struct Status: ParsableCommand {
             notes.append("moving to \(target) (seen \(f.pendingMoveCount)x since \(f.pendingMoveSince.map(Timestamp.format) ?? "?"))")
         }
         if let from = f.movedFrom { notes.append("moved from \(from)") }
-        if let error = f.lastError, f.disabledReason == nil { notes.append(error) }
+        if let reason = f.quarantineReason { notes.append(reason) }
+        if let error = f.lastError, f.disabledReason == nil, error != f.quarantineReason { notes.append(error) }
         return notes.joined(separator: "; ")
     }
 

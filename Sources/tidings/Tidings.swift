@@ -5,5 +5,5 @@ struct Tidings: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tidings",
         abstract: "Control the Tidings feed aggregator: manage feeds, inspect state, parse documents.",
-        subcommands: [Add.self, Remove.self, List.self, Status.self, Parse.self])
+        subcommands: [Add.self, Remove.self, List.self, Status.self, Poll.self, Parse.self])
 }
