@@ -26,11 +26,15 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "TidingsModel"),
-        .target(name: "TidingsParsing", dependencies: ["TidingsModel", "CLibXML2"]),
+        .target(name: "TidingsParsing", dependencies: ["TidingsModel", "CLibXML2"],
+                exclude: ["XML/generate-entity-table.py"]),
         .target(name: "TidingsFetching", dependencies: ["CCurl"]),
         .target(name: "TidingsStore", dependencies: ["TidingsModel", "CSQLite"]),
+        // A crash signal handler in C (only async-signal-safe calls): which
+        // parse the process died in. See Sources/TidingsCore/CrashNote.swift.
+        .target(name: "CCrashNote"),
         .target(name: "TidingsCore", dependencies: [
-            "TidingsModel", "TidingsParsing", "TidingsFetching", "TidingsStore",
+            "TidingsModel", "TidingsParsing", "TidingsFetching", "TidingsStore", "CCrashNote",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "tidingsd", dependencies: [
@@ -47,7 +51,7 @@ let package = Package(
         .executableTarget(name: "tidings-fuzz", dependencies: ["TidingsParsing", "CFuzzer"]),
         // Benchmarks beside peers: `make bench`. Not part of `make test`.
         .executableTarget(name: "tidings-bench", dependencies: [
-            "TidingsParsing", "TidingsModel", "CLibXML2",
+            "TidingsParsing", "TidingsModel", "CLibXML2", "TidingsTestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "TidingsTestSupport", dependencies: ["TidingsModel", "CZlib"]),

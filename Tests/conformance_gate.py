@@ -3,7 +3,8 @@
 
 Reads the table check.py prints: one row per category with its pass rate,
 and a TOTAL row. The bar: --total percent overall, --category percent in
-every category that judged at least one case.
+every category that judged at least one case, and at least --judged cases
+judged in all (a checker that skips what it cannot read must not pass).
 """
 import argparse
 import re
@@ -13,6 +14,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("report")
 parser.add_argument("--total", type=float, default=95.0)
 parser.add_argument("--category", type=float, default=90.0)
+parser.add_argument("--judged", type=int, default=0)
 args = parser.parse_args()
 
 row = re.compile(r"^(\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+([\d.]+)%\s*$")
@@ -32,6 +34,8 @@ if total is None:
     problems.append("no TOTAL row: did the checker run?")
 elif total < args.total:
     problems.append(f"TOTAL: {total:.1f}% < {args.total:.0f}%")
+if judged_total < args.judged:
+    problems.append(f"only {judged_total} cases judged, fewer than {args.judged}")
 print(f"conformance: {passed_total} of {judged_total} judged cases pass ({total or 0:.1f}%)")
 for p in problems:
     print("conformance below the bar:", p)

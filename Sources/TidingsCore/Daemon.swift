@@ -19,17 +19,23 @@ public final class Daemon: Sendable {
     public init(configuration: Configuration, logger: Logger) throws(StoreError) {
         self.configuration = configuration
         self.logger = logger
-        ledger = try Ledger(configuration: configuration)
+        let crashed = CrashNote.collect(stateDirectory: configuration.stateDirectory)
+        ledger = try Ledger(configuration: configuration, crashedFeeds: crashed)
+        CrashNote.install(stateDirectory: configuration.stateDirectory)
         client = HTTPClient(policy: configuration.fetch)
-        for feed in ledger.interruptedParses {
+        for feed in ledger.interruptedParses.counted {
             let metadata: Logger.Metadata = [
                 "feed.id": "\(feed.id)", "feed.url": "\(feed.url)", "parse.crashes": "\(feed.parseCrashes)",
             ]
             if feed.quarantinedHash != nil {
-                logger.error("feed quarantined: the process died while parsing it twice in a row", metadata: metadata)
+                logger.error("feed quarantined: the process crashed while parsing it twice in a row", metadata: metadata)
             } else {
-                logger.warning("the last run died while parsing this feed", metadata: metadata)
+                logger.warning("the last run crashed while parsing this feed", metadata: metadata)
             }
+        }
+        for id in ledger.interruptedParses.discarded {
+            logger.notice("the last run ended during this feed's parse without crashing in it; not counted",
+                          metadata: ["feed.id": "\(id)"])
         }
     }
 

@@ -9,15 +9,17 @@ public actor Ledger {
     private let registry: FeedRegistry
     private let store: ArticleStore
 
-    /// Feeds whose parse a dead process left unfinished, counted at start
-    /// (see `FeedRegistry.recoverInterruptedParses`).
-    public nonisolated let interruptedParses: [FeedRecord]
+    /// Parses a dead process left unfinished, sorted at start into crashes
+    /// and deaths from outside (see `FeedRegistry.recoverInterruptedParses`).
+    public nonisolated let interruptedParses: FeedRegistry.Recovery
 
-    public init(configuration: Configuration) throws(StoreError) {
+    /// - Parameter crashedFeeds: the feeds the last process's crash note
+    ///   names (`CrashNote.collect`).
+    public init(configuration: Configuration, crashedFeeds: Set<String> = []) throws(StoreError) {
         registry = try FeedRegistry(stateDirectory: configuration.stateDirectory)
         store = try ArticleStore(stateDirectory: configuration.stateDirectory,
                                  outputDirectory: configuration.outputDirectory)
-        interruptedParses = try registry.recoverInterruptedParses()
+        interruptedParses = try registry.recoverInterruptedParses(crashedFeeds: crashedFeeds)
     }
 
     public func markParsing(feedID: String, bodyHash: String) throws(StoreError) {

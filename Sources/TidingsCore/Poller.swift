@@ -145,9 +145,10 @@ public struct Poller: Sendable {
         }
     }
 
-    /// Parses with a mark in the state around it: if this process dies in
-    /// the parse, the next start finds the mark and counts it against this
-    /// document (see `FeedRegistry.recoverInterruptedParses`).
+    /// Parses with a mark in the state around it and the feed's id in the
+    /// crash note: if this process crashes in the parse, the next start
+    /// finds both and counts it against this document (see
+    /// `FeedRegistry.recoverInterruptedParses`).
     private func parse(_ response: FetchResponse, feed: FeedRecord, bodyHash: String,
                        log: Logger) async throws(ParseError) -> FeedDocument {
         do {
@@ -156,8 +157,10 @@ public struct Poller: Sendable {
             log.error("cannot mark the parse in the state", metadata: ["error": "\(error)"])
         }
         let result = Result { () throws(ParseError) in
-            try FeedParser.parse(response.body, url: response.finalURL, charset: response.charset,
-                                 maximumBytes: configuration.maximumDocumentBytes)
+            try CrashNote.during(feed.id) { () throws(ParseError) in
+                try FeedParser.parse(response.body, url: response.finalURL, charset: response.charset,
+                                     maximumBytes: configuration.maximumDocumentBytes)
+            }
         }
         do {
             try await ledger.clearParseMark(feedID: feed.id)

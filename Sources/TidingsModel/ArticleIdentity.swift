@@ -9,8 +9,8 @@ import Foundation
 /// Cross-feed dedup by canonical URL will be a new key kind, not a new id rule.
 public enum ArticleIdentity {
     public static func dedupKey(for entry: Entry, feedID: String) -> String {
-        if let guid = entry.guid?.trimmed, !guid.isEmpty { return "\(feedID)\nguid\n\(guid)" }
-        if let url = entry.url?.trimmed, !url.isEmpty { return "\(feedID)\nurl\n\(url)" }
+        if let guid = entry.guid?.trimmedOfUnicodeSpace, !guid.isEmpty { return "\(feedID)\nguid\n\(guid)" }
+        if let url = entry.url?.trimmedOfUnicodeSpace, !url.isEmpty { return "\(feedID)\nurl\n\(url)" }
         let date = entry.datePublished.map(Timestamp.format) ?? ""
         let text = entry.title ?? entry.summary ?? entry.contentText ?? ""
         return "\(feedID)\ntext\n\(text)\n\(date)"
@@ -72,7 +72,7 @@ extension String {
     /// Without Unicode white space at either end. Ids depend on it, so it
     /// keeps Foundation's definition; most strings have nothing to trim,
     /// which one look at each end tells without Foundation's slow path.
-    var trimmed: String {
+    var trimmedOfUnicodeSpace: String {
         guard let first = utf8.first, let last = utf8.last,
               Self.isPlainEnd(first), Self.isPlainEnd(last) else {
             return trimmingCharacters(in: .whitespacesAndNewlines)

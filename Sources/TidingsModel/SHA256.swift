@@ -1,6 +1,9 @@
-/// SHA-256 (FIPS 180-4), small and dependency-free. Article ids and content
-/// hashes must be the same on every machine, so they need a real digest, and
-/// pulling swift-crypto in for one function would double the clean build time.
+/// SHA-256 (FIPS 180-4), small and dependency-free. Article ids, feed ids and
+/// the hash of each fetched body must be the same on every machine and must
+/// not collide, so they need a real digest, and pulling swift-crypto in for
+/// one function would double the clean build time. (Content hashes, which
+/// only compare an article with its own last revision, use the faster
+/// MurmurHash3 of `ContentDigest`.)
 /// Whole 64-byte blocks are compressed straight from the caller's memory.
 public struct SHA256 {
     private var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (

@@ -8,7 +8,7 @@ import Glibc
 /// IRIs (non-ASCII) intact where Foundation's URL gives up on them.
 enum URLResolver {
     static func resolve(_ reference: String, against base: String?) -> String? {
-        let ref = reference.trimmed
+        let ref = reference.trimmedOfASCIISpace
         guard let base, !base.isEmpty else { return ref.isEmpty ? nil : ref }
         if ref.isEmpty { return base }
         if LinkPolicy.scheme(of: ref) != nil { return ref }

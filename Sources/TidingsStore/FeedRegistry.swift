@@ -106,14 +106,28 @@ public final class FeedRegistry {
         return out
     }
 
+    /// What a dead process's parse marks came to.
+    public struct Recovery: Sendable {
+        /// Feeds whose parse the process crashed in, with the new count.
+        public var counted: [FeedRecord] = []
+        /// Feeds whose parse was cut short by a death that was not a crash
+        /// of that parse (killed from outside): not held against them.
+        public var discarded: [String] = []
+    }
+
     /// Turns the marks a dead process left behind into crash counts, at
-    /// start and before anything polls: a feed whose same document was
-    /// being parsed at two deaths in a row is quarantined. Returns the
-    /// feeds whose count changed.
-    public func recoverInterruptedParses(at now: Date = Date()) throws(StoreError) -> [FeedRecord] {
-        try db.transaction { () throws(StoreError) -> [FeedRecord] in
-            var changed: [FeedRecord] = []
+    /// start and before anything polls. Only a mark whose feed is in
+    /// `crashedFeeds` (the process's crash note named it) counts; a feed
+    /// whose same document crashed the process twice in a row is
+    /// quarantined. Every mark is consumed.
+    public func recoverInterruptedParses(crashedFeeds: Set<String>, at now: Date = Date()) throws(StoreError) -> Recovery {
+        try db.transaction { () throws(StoreError) -> Recovery in
+            var recovery = Recovery()
             for mark in try parseMarks() {
+                guard crashedFeeds.contains(mark.feedID) else {
+                    recovery.discarded.append(mark.feedID)
+                    continue
+                }
                 guard var feed = try query("WHERE id = ?1", [.text(mark.feedID)]).first else { continue }
                 if feed.parseCrashHash == mark.bodyHash {
                     feed.parseCrashes += 1
@@ -123,15 +137,15 @@ public final class FeedRegistry {
                 }
                 if feed.parseCrashes >= Self.crashesBeforeQuarantine {
                     feed.quarantinedHash = mark.bodyHash
-                    feed.quarantineReason = "quarantined: the process died \(feed.parseCrashes) times in a row "
+                    feed.quarantineReason = "quarantined: the process crashed \(feed.parseCrashes) times in a row "
                         + "while parsing this document (last noticed \(Timestamp.format(now))); "
                         + "not parsed again until it changes or 'tidings poll' asks"
                 }
                 try save(feed)
-                changed.append(feed)
+                recovery.counted.append(feed)
             }
             try db.execute("DELETE FROM parse_marks")
-            return changed
+            return recovery
         }
     }
 

@@ -51,16 +51,24 @@ enum Schema {
         """,
     ]
 
+    /// Brings the schema up to date. The version is read inside the write
+    /// transaction: two processes opening a new state at once (the daemon
+    /// starting while `tidings status` runs) must not both migrate.
     static func migrate(_ db: Database) throws(StoreError) {
-        let stmt = try db.prepare("PRAGMA user_version")
-        _ = try stmt.step()
-        let current = Int(stmt.int(0) ?? 0)
-        guard current < migrations.count else { return }
+        guard try version(db) < migrations.count else { return }
         try db.transaction { () throws(StoreError) in
+            let current = try version(db)
+            guard current < migrations.count else { return }
             for version in current..<migrations.count {
                 try db.execute(migrations[version])
             }
             try db.execute("PRAGMA user_version = \(migrations.count)")
         }
+    }
+
+    private static func version(_ db: Database) throws(StoreError) -> Int {
+        let stmt = try db.prepare("PRAGMA user_version")
+        _ = try stmt.step()
+        return Int(stmt.int(0) ?? 0)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TidingsTestSupport
 
 /// Wall and CPU time of a piece of work, for the benchmark tables.
 struct Measurement {

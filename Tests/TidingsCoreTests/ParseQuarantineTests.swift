@@ -9,11 +9,13 @@ import TidingsTestSupport
 import Glibc
 #endif
 
-/// Defence in depth: whatever makes the process die while it parses one
-/// feed, that feed cannot keep the service down. A parse leaves a mark in
-/// the state; a death during it leaves the mark behind; two deaths in a row
-/// on the same document quarantine it, shown in `tidings status`, until
-/// the feed serves something else or `tidings poll` asks for it.
+/// Defence in depth: whatever crashes the process while it parses one feed,
+/// that feed cannot keep the service down. A parse leaves a mark in the
+/// state and its feed's id in the crash note; a crash during it leaves both
+/// behind; two crashes in a row on the same document quarantine it, shown
+/// in `tidings status`, until the feed serves something else or `tidings
+/// poll` asks for it. A SIGKILL from outside is no crash of the parse and
+/// counts for nothing (`CrashSafetyTests` kills at random and loses nothing).
 @Suite struct ParseQuarantineTests {
     static func rss(_ name: String, items: Int) -> String {
         "<rss version=\"2.0\"><channel><title>\(name)</title><link>https://\(name).example/</link>"
@@ -51,14 +53,21 @@ import Glibc
         let arguments = ["--once", "--feeds", root + "/feeds.txt", "--state-dir", root + "/state", "--output-dir", root + "/out"]
         let bigID = ArticleIdentity.feedID(forURL: bigURL)
 
-        for death in 1...2 {
-            let started = Date()
-            let process = try QuietProcess.start(daemon, arguments)
-            let marked = try Self.waitForParseMark(of: bigID, since: started, stateDirectory: root + "/state", while: process)
-            try #require(marked, "death \(death): the daemon never marked the big feed's parse")
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            #expect(process.terminationReason == .uncaughtSignal)
+        // Killed from outside during the parse: not held against the feed.
+        try Self.endDuringBigParse(daemon, arguments, bigID: bigID, root: root, signal: SIGKILL)
+        let afterKill = try QuietProcess.start(daemon, ["--once", "--state-dir", root + "/state", "--output-dir", root + "/nowhere"])
+        // Start-up sorts the marks; the run's own poll of the big feed is cut short at once.
+        let startedAt = Date()
+        while try FeedRegistry(stateDirectory: root + "/state").parseMarks().contains(where: { $0.startedAt < startedAt }),
+              afterKill.isRunning { usleep(10_000) }
+        kill(afterKill.processIdentifier, SIGKILL)
+        afterKill.waitUntilExit()
+        #expect(try FeedRegistry(stateDirectory: root + "/state").find(bigURL)?.parseCrashes == 0, "a SIGKILL counted as a crash")
+
+        // Crashed twice during the same document's parse (SIGSEGV, as a stack
+        // overflow in the parser would end it).
+        for _ in 1...2 {
+            try Self.endDuringBigParse(daemon, arguments, bigID: bigID, root: root, signal: SIGSEGV)
         }
 
         let third = try QuietProcess.start(daemon, arguments)
@@ -69,7 +78,7 @@ import Glibc
         let quarantined = try #require(feeds[bigURL])
         #expect(quarantined.lastResult == "quarantined")
         #expect(quarantined.quarantinedHash == SHA256.hex(bytes: Array(Self.big.utf8)))
-        #expect(quarantined.quarantineReason?.contains("died 2 times in a row while parsing") == true)
+        #expect(quarantined.quarantineReason?.contains("crashed 2 times in a row while parsing") == true)
         for url in others { #expect(feeds[url]?.lastResult == "ok" || feeds[url]?.lastResult == "unchanged", "\(url)") }
         let files = TestPaths.files(under: root + "/out/articles", suffix: ".json")
         #expect(files.count == 12, "the four other feeds' articles, none of the quarantined one's")
@@ -87,6 +96,19 @@ import Glibc
         #expect(after.lastResult == "ok")
         #expect(after.quarantinedHash == nil && after.quarantineReason == nil)
         #expect(TestPaths.files(under: root + "/out/articles", suffix: ".json").count == 14)
+    }
+
+    /// Starts the daemon, waits until it marks the big feed's parse, and
+    /// ends it there with `signal`.
+    static func endDuringBigParse(_ daemon: String, _ arguments: [String], bigID: String, root: String,
+                                  signal: Int32) throws {
+        let started = Date()
+        let process = try QuietProcess.start(daemon, arguments, environment: ["SWIFT_BACKTRACE": "enable=no"])
+        let marked = try waitForParseMark(of: bigID, since: started, stateDirectory: root + "/state", while: process)
+        try #require(marked, "the daemon never marked the big feed's parse")
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == signal)
     }
 
     /// Polls the state until the daemon marks the feed's parse (a mark made
@@ -121,19 +143,33 @@ import Glibc
 
     // MARK: - The rules, in process
 
-    /// What a death during a parse leaves behind: the mark, as a dying
-    /// process would leave it.
+    /// What a crash during a parse leaves behind: the mark, and the feed's
+    /// id in the crash note, as the signal handler writes it.
     static func dieWhileParsing(_ feed: FeedRecord, body: String, in fixture: DaemonFixture) throws {
+        try beKilledWhileParsing(feed, body: body, in: fixture)
+        let note = fixture.configuration.stateDirectory + "/" + CrashNote.fileName
+        try (feed.id + "\n").write(toFile: note, atomically: false, encoding: .utf8)
+    }
+
+    /// What SIGKILL during a parse leaves behind: the mark alone.
+    static func beKilledWhileParsing(_ feed: FeedRecord, body: String, in fixture: DaemonFixture) throws {
         try FeedRegistry(stateDirectory: fixture.configuration.stateDirectory)
             .markParsing(feedID: feed.id, bodyHash: SHA256.hex(bytes: Array(body.utf8)))
     }
 
-    @Test func oneDeathIsCountedButTwoInARowQuarantineAndAPollRequestLiftsIt() async throws {
-        let body = Self.rss("q", items: 2)
+    /// A feed on the test server, followed in a fresh state.
+    static func followed(serving body: String) throws -> (TestHTTPServer, DaemonFixture, FeedRegistry, FeedRecord) {
         let server = try TestHTTPServer { _ in .ok(body) }
         let fixture = DaemonFixture()
         let registry = try FeedRegistry(stateDirectory: fixture.configuration.stateDirectory)
         let (feed, _) = try registry.add(url: server.baseURL + "/feed")
+        return (server, fixture, registry, feed)
+    }
+
+    @Test func oneDeathIsCountedButTwoInARowQuarantineAndAPollRequestLiftsIt() async throws {
+        let body = Self.rss("q", items: 2)
+        let (server, fixture, registry, feed) = try Self.followed(serving: body)
+        defer { server.stop() }
 
         try Self.dieWhileParsing(feed, body: body, in: fixture)
         var daemon = try fixture.daemon()
@@ -163,6 +199,19 @@ import Glibc
         #expect(healthy.quarantinedHash == nil && healthy.parseCrashes == 0 && healthy.lastResult == "ok")
     }
 
+    @Test func aKillFromOutsideDuringAParseIsNotCounted() async throws {
+        let body = Self.rss("k", items: 1)
+        let (server, fixture, registry, feed) = try Self.followed(serving: body)
+        defer { server.stop() }
+        for _ in 1...3 {
+            try Self.beKilledWhileParsing(feed, body: body, in: fixture)
+            try fixture.daemon().shutdown()
+        }
+        let record = try #require(try registry.find(feed.id))
+        #expect(record.parseCrashes == 0 && record.quarantinedHash == nil)
+        #expect(try registry.parseMarks().isEmpty)
+    }
+
     @Test func deathsOnDifferentDocumentsDoNotAddUp() async throws {
         let fixture = DaemonFixture()
         let registry = try FeedRegistry(stateDirectory: fixture.configuration.stateDirectory)
@@ -178,10 +227,8 @@ import Glibc
 
     @Test func aFinishedParseClearsItsMarkAndTheCount() async throws {
         let body = Self.rss("c", items: 1)
-        let server = try TestHTTPServer { _ in .ok(body) }
-        let fixture = DaemonFixture()
-        let registry = try FeedRegistry(stateDirectory: fixture.configuration.stateDirectory)
-        let (feed, _) = try registry.add(url: server.baseURL + "/feed")
+        let (server, fixture, registry, feed) = try Self.followed(serving: body)
+        defer { server.stop() }
         try Self.dieWhileParsing(feed, body: body, in: fixture)
         let daemon = try fixture.daemon()
         defer { daemon.shutdown() }

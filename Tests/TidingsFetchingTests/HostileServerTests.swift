@@ -39,7 +39,10 @@ import TidingsTestSupport
         await #expect {
             try await client.fetch(FetchRequest(url: server.baseURL))
         } throws: { ($0 as? FetchError)?.kind == "timeout" }
-        #expect(Date().timeIntervalSince(start) < 10)
+        // The whole trickle would take 100 s; cut off, it ends after a few.
+        // The bound leaves room for a loaded machine (11 s was seen while
+        // other suites parsed on both cores), not for the full trickle.
+        #expect(Date().timeIntervalSince(start) < 40)
     }
 
     @Test func connectionResetMidBodyIsAConnectionFailure() async throws {

@@ -64,18 +64,11 @@ import TidingsTestSupport
     /// Chromium's helper processes may keep a pipe open after it exits.
     static func dumpDOM(_ chromium: String, url: String, profile: String) throws -> String {
         let output = profile + ".dom.html"
-        FileManager.default.createFile(atPath: output, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        process.arguments = [
+        let usage = try ChildProcess.spawn("/usr/bin/timeout", [
             "-k", "5", "90", chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
             "--user-data-dir=\(profile)", "--virtual-time-budget=5000", "--dump-dom", url,
-        ]
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "chromium exited with \(process.terminationStatus)")
+        ], stdout: output).wait()
+        #expect(usage.status == 0, "chromium exited with \(usage.status)")
         return try String(contentsOfFile: output, encoding: .utf8)
     }
 

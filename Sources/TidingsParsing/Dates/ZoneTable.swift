@@ -13,7 +13,7 @@ enum ZoneTable {
 
     /// Offset east of UTC in seconds, or nil when the token is not a zone.
     static func offset(of token: String) -> Int? {
-        let t = token.uppercased().trimmed
+        let t = token.uppercased().trimmedOfASCIISpace
         if t.isEmpty { return nil }
         if let h = named[t] { return h * 3600 }
         if t.count == 1, let c = t.unicodeScalars.first, military(c) != nil { return military(c)! * 3600 }

@@ -6,7 +6,7 @@ enum AtomText {
     enum Kind { case text, html, xhtml }
 
     static func kind(_ e: XMLElement) -> Kind {
-        let type = (e.attribute("type") ?? "").lowercased().trimmed
+        let type = (e.attribute("type") ?? "").lowercased().trimmedOfASCIISpace
         let mode = (e.attribute("mode") ?? "").lowercased()
         switch type {
         case "html", "text/html": return .html

@@ -58,7 +58,7 @@ enum ExtensionModules {
     }
 
     private static func commaSeparated(_ e: XMLElement) -> [String] {
-        (e.trimmedText ?? "").split(separator: ",").map { String($0).trimmed }
+        (e.trimmedText ?? "").split(separator: ",").map { String($0).trimmedOfASCIISpace }
     }
 
     /// The item, its `media:group`s, and every `media:content` in either:

@@ -20,7 +20,7 @@ enum HTMLContent {
     private static func render(utf8 fragment: UnsafeBufferPointer<UInt8>, base: String?) -> Rendering {
         if !needsParsing(fragment) {
             let source = String(utf8: fragment)
-            return Rendering(html: source.trimmed, text: TextFolder.fold(source), firstImage: nil)
+            return Rendering(html: source.trimmedOfASCIISpace, text: TextFolder.fold(source), firstImage: nil)
         }
         var renderer = HTMLRenderer(base: base, capacity: fragment.count)
         HTMLWalker.walk(fragment, into: &renderer)

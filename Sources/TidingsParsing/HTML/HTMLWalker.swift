@@ -128,13 +128,21 @@ enum HTMLWalker {
         static var handler: htmlSAXHandler {
             var h = htmlSAXHandler()
             h.initialized = 0  // SAX1-style callbacks, as the HTML parser uses
+            // Past the depth bound an element costs a counter and nothing
+            // else: a hostile fragment nests a million levels.
             h.startElement = { ctx, name, atts in
                 guard let name else { return }
-                Session.with(ctx) { $0.start(HTMLTag.named(cString: name), SAXAttributes(pairs: atts)) }
+                Session.with(ctx) { s in
+                    guard s.depth < HTMLWalker.maximumDepth else { return s.depth += 1 }
+                    s.start(HTMLTag.named(cString: name), SAXAttributes(pairs: atts))
+                }
             }
             h.endElement = { ctx, name in
                 guard let name else { return }
-                Session.with(ctx) { $0.end(HTMLTag.named(cString: name)) }
+                Session.with(ctx) { s in
+                    guard s.depth <= HTMLWalker.maximumDepth else { return s.depth -= 1 }
+                    s.end(HTMLTag.named(cString: name))
+                }
             }
             let text: charactersSAXFunc = { ctx, ch, len in
                 guard let ch, len > 0 else { return }

@@ -5,7 +5,7 @@ enum EntryCompletion {
     static func complete(_ entry: inout Entry, feed: FeedDocument, contentImage: String?) {
         if entry.authors.isEmpty { entry.authors = feed.authors }
         entry.authors = unique(entry.authors.filter { !$0.isEmpty })
-        entry.tags = unique(entry.tags.map { $0.trimmed }.filter { !$0.isEmpty })
+        entry.tags = unique(entry.tags.map { $0.trimmedOfASCIISpace }.filter { !$0.isEmpty })
         if entry.attachments.count > 1 {
             var seen = Set<String>()
             entry.attachments = entry.attachments.filter { seen.insert($0.url).inserted }
@@ -39,7 +39,7 @@ enum EntryCompletion {
         guard let raw else { return nil }
         var value: Int64 = 0
         var sawDigit = false
-        for b in raw.trimmed.utf8 {
+        for b in raw.trimmedOfASCIISpace.utf8 {
             if b == UInt8(ascii: ",") { continue }
             guard b &- UInt8(ascii: "0") < 10 else { break }
             let (times10, o1) = value.multipliedReportingOverflow(by: 10)
@@ -53,7 +53,7 @@ enum EntryCompletion {
 
     /// `HH:MM:SS`, `MM:SS` or seconds, as iTunes and Media RSS write durations.
     static func duration(_ raw: String?) -> Double? {
-        guard let raw = raw?.trimmed, !raw.isEmpty else { return nil }
+        guard let raw = raw?.trimmedOfASCIISpace, !raw.isEmpty else { return nil }
         var total = 0.0
         for part in raw.split(separator: ":") {
             guard let v = Double(part) else { return nil }

@@ -24,7 +24,7 @@ enum DocumentDecoder {
             return droppingLeadingSpace(convert(Array(bytes[bomLength...]), from: name))
         }
         let bytes = droppingLeadingSpace(bytes)
-        if let charset = httpCharset?.trimmed, !charset.isEmpty {
+        if let charset = httpCharset?.trimmedOfASCIISpace, !charset.isEmpty {
             return convert(bytes, from: charset)
         }
         if let sniffed = sniffUnmarked(bytes) {
@@ -112,7 +112,7 @@ enum DocumentDecoder {
         guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
         rest = rest.dropFirst()
         guard let close = rest.firstIndex(of: quote) else { return nil }
-        let name = String(rest[..<close]).trimmed
+        let name = String(rest[..<close]).trimmedOfASCIISpace
         return name.isEmpty ? nil : name
     }
 }

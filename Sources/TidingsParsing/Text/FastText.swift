@@ -9,7 +9,7 @@ import Glibc
 /// HTML mean by it.
 extension String {
     /// Without leading and trailing ASCII white space.
-    var trimmed: String { trimming { FastText.isSpace($0) } }
+    var trimmedOfASCIISpace: String { trimming { FastText.isSpace($0) } }
 
     /// Without leading and trailing bytes that `drop` selects (ASCII only).
     func trimming(_ drop: (UInt8) -> Bool) -> String {

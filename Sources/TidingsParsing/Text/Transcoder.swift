@@ -55,7 +55,7 @@ enum Transcoder {
     ]
 
     private static func open(_ encoding: String) -> iconv_t? {
-        let name = encoding.trimmed.replacingOccurrences(of: "_", with: "-")
+        let name = encoding.trimmedOfASCIISpace.replacingOccurrences(of: "_", with: "-")
         var candidates = [aliases[name.lowercased()] ?? name, name.uppercased()]
         let digits = name.filter(\.isNumber)
         if !digits.isEmpty && digits.count == name.filter({ $0 != "-" && $0 != "_" }).count {

@@ -32,7 +32,7 @@ extension XMLElement {
 
     /// Trimmed text, nil when empty.
     var trimmedText: String? {
-        let t = text.trimmed
+        let t = text.trimmedOfASCIISpace
         return t.isEmpty ? nil : t
     }
 

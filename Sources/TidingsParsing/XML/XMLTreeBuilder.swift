@@ -359,7 +359,7 @@ final class XMLTreeBuilder {
         h.serror = { ctx, error in
             guard let b = XMLTreeBuilder.builder(ctx), let error else { return }
             let message = (XMLTreeBuilder.string(error.pointee.message.map { UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self) }) ?? "xml error")
-                .trimmed
+                .trimmedOfASCIISpace
             b.recordError(message: message, line: Int(error.pointee.line),
                           column: Int(error.pointee.int2), level: error.pointee.level,
                           code: error.pointee.code, endTagName: error.pointee.str2.map { String(cString: $0) })
