@@ -17,6 +17,16 @@ extension Configuration {
             throw FileError(description: "\(path): not a JSON object")
         }
         var config = Configuration()
+        do {
+            try apply(object, to: &config, path)
+        } catch let error as FileError where !error.description.hasPrefix(path) {
+            // Every message names the file, as the README promises.
+            throw FileError(description: "\(path): \(error.description)")
+        }
+        return config
+    }
+
+    private static func apply(_ object: [String: Any], to config: inout Configuration, _ path: String) throws {
         for (key, value) in object {
             switch key {
             case "state_directory": config.stateDirectory = try string(value, key)
@@ -34,7 +44,6 @@ extension Configuration {
                 throw FileError(description: "\(path): unknown key \(key)")
             }
         }
-        return config
     }
 
     private static func fetchPolicy(_ object: [String: Any], _ path: String) throws -> FetchPolicy {

@@ -24,9 +24,19 @@ import TidingsTestSupport
         #expect(config.fetch.maximumBodyBytes == Configuration().fetch.maximumBodyBytes)
     }
 
-    @Test(arguments: [#"{"poll_interval": 5}"#, #"{"fetch": {"timeout": 5}}"#, #"{"poll_interval_seconds": "soon"}"#, "[1]"])
-    func mistakesAreReportedNotIgnored(json: String) throws {
+    /// A mistake is reported with what the README promises: the key's name.
+    @Test(arguments: [
+        (#"{"poll_interval": 5}"#, "unknown key poll_interval"),
+        (#"{"fetch": {"timeout": 5}}"#, "unknown key fetch.timeout"),
+        (#"{"poll_interval_seconds": "soon"}"#, "poll_interval_seconds must be a number"),
+        ("[1]", "not a JSON object"),
+    ])
+    func mistakesAreReportedByName(json: String, message: String) throws {
         let path = try write(json)
-        #expect(throws: Configuration.FileError.self) { try Configuration.load(path) }
+        #expect {
+            try Configuration.load(path)
+        } throws: { error in
+            "\(error)".contains(message) && "\(error)".contains(path)
+        }
     }
 }

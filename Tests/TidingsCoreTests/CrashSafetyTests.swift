@@ -10,7 +10,7 @@ import Glibc
 /// every kill, every file under `articles/` is a whole, valid article; after
 /// a final run, every article is there exactly once. Runs the real `tidingsd`
 /// binary that `swift test` builds beside the test bundle.
-@Suite struct CrashSafetyTests {
+@Suite(.timeLimit(.minutes(5))) struct CrashSafetyTests {
     static let daemon = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         .appendingPathComponent("tidingsd").path
 

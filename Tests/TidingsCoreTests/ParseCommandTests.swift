@@ -7,7 +7,7 @@ import TidingsTestSupport
 /// message), within 10 s of CPU and 512 MB of peak memory, measured by
 /// wait4 on the child (CPU, not wall time: other suites load both cores
 /// meanwhile). 200,000 levels used to end in SIGSEGV (exit 139).
-@Suite(.serialized) struct ParseCommandTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct ParseCommandTests {
     static let cli = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         .appendingPathComponent("tidings").path
 

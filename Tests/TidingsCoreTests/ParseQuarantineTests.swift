@@ -16,7 +16,7 @@ import Glibc
 /// in `tidings status`, until the feed serves something else or `tidings
 /// poll` asks for it. A SIGKILL from outside is no crash of the parse and
 /// counts for nothing (`CrashSafetyTests` kills at random and loses nothing).
-@Suite struct ParseQuarantineTests {
+@Suite(.timeLimit(.minutes(5))) struct ParseQuarantineTests {
     static func rss(_ name: String, items: Int) -> String {
         "<rss version=\"2.0\"><channel><title>\(name)</title><link>https://\(name).example/</link>"
             + (0..<items).map { "<item><guid>\(name)-\($0)</guid><title>\(name) \($0)</title></item>" }.joined()

@@ -7,7 +7,7 @@ import TidingsTestSupport
 
 /// The daemon against a real HTTP server: conditional polls, and failures
 /// that are recorded per feed without stopping the others.
-@Suite struct PollingTests {
+@Suite(.timeLimit(.minutes(2))) struct PollingTests {
     static func rss(_ titles: [String]) -> String {
         "<rss version=\"2.0\"><channel><title>Served</title>"
             + titles.map { "<item><guid>\($0)</guid><title>\($0)</title></item>" }.joined()
@@ -27,6 +27,8 @@ import TidingsTestSupport
         #expect(first.newArticles == 2)
         #expect(second.notModified == 1 && second.newArticles == 0)
         #expect(server.requests.last?.headers["if-none-match"] == "\"1\"")
+        // A 304, not an identical 200: the result says which.
+        #expect(try await Ledger(configuration: fixture.configuration).feeds().first?.lastResult == "not modified")
     }
 
     @Test func changedFeedUpdatesOnlyWhatChanged() async throws {

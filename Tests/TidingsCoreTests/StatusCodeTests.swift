@@ -10,7 +10,7 @@ import TidingsTestSupport
 /// How the poller reads what publishers answer: 410, 429/503 with
 /// Retry-After, permanent and temporary redirects. Polls are made with
 /// chosen clock times, so "over at least a day" is checked without waiting.
-@Suite struct StatusCodeTests {
+@Suite(.timeLimit(.minutes(2))) struct StatusCodeTests {
     static let feed = "<rss version=\"2.0\"><channel><title>t</title><item><guid>1</guid><title>x</title></item></channel></rss>"
 
     /// Times come back from SQLite as seconds since 1970: equal to the millisecond.

@@ -5,7 +5,7 @@ import TidingsFetching
 import TidingsTestSupport
 
 /// The client against a real HTTP server on 127.0.0.1.
-@Suite struct HTTPClientTests {
+@Suite(.timeLimit(.minutes(2))) struct HTTPClientTests {
     static let feed = "<rss version=\"2.0\"><channel><title>t</title></channel></rss>"
 
     @Test func conditionalGetWithETagGets304() async throws {

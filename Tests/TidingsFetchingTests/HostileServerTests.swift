@@ -5,7 +5,7 @@ import TidingsTestSupport
 
 /// Servers that are slow, broken or malicious: each ends in a named failure,
 /// in bounded time and memory.
-@Suite struct HostileServerTests {
+@Suite(.timeLimit(.minutes(3))) struct HostileServerTests {
     @Test func bodyOverTheLimitIsAborted() async throws {
         let server = try TestHTTPServer { _ in .send(status: 200, headers: [], body: [UInt8](repeating: 0x61, count: 300_000)) }
         var policy = FetchPolicy()
@@ -139,7 +139,7 @@ import TidingsTestSupport
     }
 }
 
-@Suite struct TLSTests {
+@Suite(.timeLimit(.minutes(3))) struct TLSTests {
     @Test func selfSignedCertificateIsAClearTLSError() async throws {
         let server = try SelfSignedTLSServer()
         let client = HTTPClient()

@@ -23,6 +23,33 @@ import TidingsModel
         #expect(id(noGuid) == id(Entry(url: "https://example.com/a", title: "changed title")))
     }
 
+    /// Every rule of the v1 key, each with the case that tells it apart
+    /// from its neighbours.
+    @Test func everyRuleOfTheDedupKey() {
+        let id = { (e: Entry) in Article.make(from: e, feed: feed, seenAt: Date()).id }
+        let day = Date(timeIntervalSince1970: 1_800_000_000)
+        // The guid decides, whatever else changes.
+        #expect(id(Entry(guid: "g", url: "https://a/1", title: "x")) == id(Entry(guid: "g", url: "https://a/2", title: "y")))
+        #expect(id(Entry(guid: "g1", url: "https://a/1")) != id(Entry(guid: "g2", url: "https://a/1")))
+        // A guid is trimmed; an empty or blank guid is no guid.
+        #expect(id(Entry(guid: "  g \n")) == id(Entry(guid: "g")))
+        #expect(id(Entry(guid: "  ", url: "https://a/1")) == id(Entry(url: "https://a/1")))
+        // Without a guid the link decides, titles and dates aside.
+        #expect(id(Entry(url: "https://a/1", title: "x")) == id(Entry(url: "https://a/1", title: "y", datePublished: day)))
+        #expect(id(Entry(url: "https://a/1")) != id(Entry(url: "https://a/2")))
+        // Without either: the title and the publication date together.
+        #expect(id(Entry(title: "t", datePublished: day)) == id(Entry(title: "t", contentText: "other", datePublished: day)))
+        #expect(id(Entry(title: "t", datePublished: day)) != id(Entry(title: "t", datePublished: day.addingTimeInterval(1))))
+        #expect(id(Entry(title: "t", datePublished: day)) != id(Entry(title: "u", datePublished: day)))
+        // No title: the summary, then the text stand in for it.
+        #expect(id(Entry(summary: "s")) == id(Entry(summary: "s", contentText: "c")))
+        #expect(id(Entry(contentText: "c1")) != id(Entry(contentText: "c2")))
+        // The kinds never collide: a guid that equals a link is not that link.
+        #expect(id(Entry(guid: "https://a/1")) != id(Entry(url: "https://a/1")))
+        #expect(ArticleIdentity.dedupKey(for: Entry(guid: "g", url: "u"), feedID: feed.id) == "\(feed.id)\nguid\ng")
+        #expect(ArticleIdentity.dedupKey(for: Entry(url: "u"), feedID: feed.id) == "\(feed.id)\nurl\nu")
+    }
+
     @Test func sameGuidInAnotherFeedIsAnotherArticle() {
         let other = FeedIdentity(id: "fedcba9876543210", url: "https://example.org/feed")
         let entry = Entry(guid: "1")

@@ -12,7 +12,7 @@ import TidingsTestSupport
 /// vectors ride along as controls: the judge must catch them, or it is not
 /// judging anything. Runs when Chromium is installed (`.ci/run` installs
 /// it); in CI a missing Chromium fails the test.
-@Suite struct BrowserSanitizerTests {
+@Suite(.timeLimit(.minutes(4))) struct BrowserSanitizerTests {
     static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
         FileManager.default.isExecutableFile(atPath: $0)
     }

@@ -7,7 +7,7 @@ import TidingsTestSupport
 /// document of the conformance corpus. `make asan` runs this under
 /// AddressSanitizer: the point is no crash and no memory error, whatever the
 /// document; the counts guard against the sweep silently finding nothing.
-@Suite struct CorpusSweepTests {
+@Suite(.timeLimit(.minutes(5))) struct CorpusSweepTests {
 
     @Test func bundledSamplesParse() throws {
         let files = TestPaths.files(under: TestPaths.feeds + "/samples", suffix: "")

@@ -12,7 +12,7 @@ import Glibc
 /// within 10 s, instead of overflowing the stack. 200,000 levels used to
 /// kill the process. Memory is held to 512 MB by `ParseCommandTests`, which
 /// runs the `tidings` executable on the same documents.
-@Suite struct DeepNestingTests {
+@Suite(.timeLimit(.minutes(3))) struct DeepNestingTests {
     static let depth = HostileDocuments.nestingDepth
 
     @Test func unescapedHTMLInADescription() throws {
