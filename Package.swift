@@ -1,12 +1,15 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
-// Dependencies are kept to two packages on purpose: clean builds on two cores
-// are slow, and signal handling plus an HTTP test server are small enough to
-// own (see Sources/TidingsCore/SignalWatcher.swift, Sources/TidingsTestSupport).
+// Dependencies are kept short on purpose: clean builds on two cores are slow.
+// swift-service-lifecycle earns its ~55 s: ordered graceful shutdown on
+// SIGTERM/SIGINT for the daemon's services. An HTTP test server is small
+// enough to own (Sources/TidingsTestSupport).
+//
+// Linux only (Glibc, libcurl, libxml2, SQLite, systemd), Swift 6.2 or newer;
+// SwiftPM cannot say "Linux only", so no `platforms` line claims otherwise.
 let package = Package(
     name: "Tidings",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "tidingsd", targets: ["tidingsd"]),
         .executable(name: "tidings", targets: ["tidings"]),
@@ -14,6 +17,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
@@ -41,6 +45,7 @@ let package = Package(
             "TidingsCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "tidings", dependencies: [
             "TidingsCore", "TidingsParsing", "TidingsModel", "TidingsStore",

@@ -13,8 +13,9 @@ public final class Daemon: Sendable {
     let client: HTTPClient
     let hosts = HostGate()
     let logger: Logger
-    /// The longest the loop sleeps before looking at the feed list again.
-    static let wakeInterval: Double = 5
+    /// The longest the loop sleeps before looking for changes another
+    /// process made (a feed added, removed or asked for): under 2 s.
+    static let wakeInterval: Double = 1
 
     public init(configuration: Configuration, logger: Logger) throws(StoreError) {
         self.configuration = configuration
@@ -46,23 +47,57 @@ public final class Daemon: Sendable {
         return added
     }
 
-    /// Polls every enabled feed once, whether due or not.
+    /// Polls every enabled feed once, whether due or not. Cancelling the
+    /// task cuts the round short as `run` does.
     public func pollOnce() async throws -> PollSummary {
-        try await pollRound(all: true)
+        try await withTaskCancellationHandler {
+            try await pollRound(all: true, heartbeat: {})
+        } onCancel: {
+            client.shutdown()
+        }
     }
 
-    /// Runs until the task is cancelled.
-    public func run() async throws {
+    /// Runs until the task is cancelled: polls what is due, then waits for
+    /// the next feed to fall due, looking every second whether another
+    /// process (`tidings add`, `remove`, `poll`) changed the feed list.
+    ///
+    /// Cancellation (SIGTERM, SIGINT) stops new polls from starting and
+    /// aborts every transfer in flight; a poll cut short that way records
+    /// nothing, so it is no failure and changes no back-off. Article writes
+    /// already begun finish: they run to the end inside the ledger.
+    ///
+    /// - Parameters:
+    ///   - heartbeat: called from the loop's own work (each finished poll,
+    ///     each wake); the systemd watchdog is fed from here, so a loop
+    ///     that hangs stops feeding it.
+    ///   - roundFinished: called after each round with its summary.
+    public func run(heartbeat: @escaping @Sendable () -> Void = {},
+                    roundFinished: @escaping @Sendable (PollSummary) async -> Void = { _ in }) async throws {
         logger.info("daemon started", metadata: [
             "interval.seconds": "\(Int(configuration.pollIntervalSeconds))",
             "output": "\(configuration.outputDirectory)", "state": "\(configuration.stateDirectory)",
         ])
-        while !Task.isCancelled {
-            let summary = try await pollRound(all: false)
-            if summary.polled > 0 { logger.info("poll round finished", metadata: ["summary": "\(summary)"]) }
-            let next = try await ledger.feeds().compactMap(\.nextPollAt).min() ?? Date().addingTimeInterval(Self.wakeInterval)
-            let wait = min(max(next.timeIntervalSinceNow, 0.05), Self.wakeInterval)
-            try? await Task.sleep(nanoseconds: UInt64(wait * 1e9))
+        try await withTaskCancellationHandler {
+            while !Task.isCancelled {
+                let summary = try await pollRound(all: false, heartbeat: heartbeat)
+                if summary.polled > 0 { logger.info("poll round finished", metadata: ["summary": "\(summary)"]) }
+                await roundFinished(summary)
+                try await waitForWork(heartbeat: heartbeat)
+            }
+        } onCancel: {
+            client.shutdown()
+        }
+    }
+
+    /// Sleeps until the next feed is due, waking every `wakeInterval` to
+    /// see whether another process changed the state.
+    private func waitForWork(heartbeat: @Sendable () -> Void) async throws {
+        let next = try await ledger.feeds().compactMap(\.nextPollAt).min() ?? .distantFuture
+        let version = try await ledger.externalChanges()
+        while !Task.isCancelled, next.timeIntervalSinceNow > 0 {
+            try? await Task.sleep(nanoseconds: UInt64(min(next.timeIntervalSinceNow, Self.wakeInterval) * 1e9))
+            heartbeat()
+            if try await ledger.externalChanges() != version { return }
         }
     }
 
@@ -70,7 +105,17 @@ public final class Daemon: Sendable {
         client.shutdown()
     }
 
-    private func pollRound(all: Bool) async throws -> PollSummary {
+    /// One line for `systemctl status`: feeds, failing feeds, articles, and
+    /// what the last round did.
+    public func statusLine(after summary: PollSummary) async -> String {
+        guard let feeds = try? await ledger.feeds(), let articles = try? await ledger.articleCount() else {
+            return "state unreadable; last round: \(summary)"
+        }
+        let failing = feeds.count { $0.consecutiveFailures > 0 || $0.disabledReason != nil || $0.quarantinedHash != nil }
+        return "\(feeds.count) feeds (\(failing) failing), \(articles) articles; last round: \(summary)"
+    }
+
+    private func pollRound(all: Bool, heartbeat: @Sendable () -> Void) async throws -> PollSummary {
         let now = Date()
         let due = try await ledger.feeds().filter { feed in
             feed.disabledReason == nil && (all || (feed.nextPollAt ?? .distantPast) <= now)
@@ -83,10 +128,17 @@ public final class Daemon: Sendable {
         return await withTaskGroup(of: PollOutcome.self) { group in
             var summary = PollSummary()
             for (started, feed) in due.enumerated() {
-                if started >= window, let outcome = await group.next() { summary.add(outcome) }
+                if Task.isCancelled { break }
+                if started >= window, let outcome = await group.next() {
+                    summary.add(outcome)
+                    heartbeat()
+                }
                 group.addTask { await poller.poll(feed, now: now) }
             }
-            for await outcome in group { summary.add(outcome) }
+            for await outcome in group {
+                summary.add(outcome)
+                heartbeat()
+            }
             return summary
         }
     }

@@ -22,6 +22,12 @@ public actor Ledger {
         interruptedParses = try registry.recoverInterruptedParses(crashedFeeds: crashedFeeds)
     }
 
+    /// A number that changes when another process commits to the state
+    /// (SQLite's `data_version`): cheap enough to ask every second.
+    public func externalChanges() throws(StoreError) -> Int64 { try registry.dataVersion() }
+
+    public func articleCount() throws(StoreError) -> Int { try store.count() }
+
     public func markParsing(feedID: String, bodyHash: String) throws(StoreError) {
         try registry.markParsing(feedID: feedID, bodyHash: bodyHash)
     }

@@ -36,6 +36,13 @@ public final class ArticleStore {
     }
 
     /// Records the entries of one poll of one feed.
+    /// How many articles the index holds.
+    public func count() throws(StoreError) -> Int {
+        let stmt = try db.prepare("SELECT count(*) FROM articles")
+        _ = try stmt.step()
+        return Int(stmt.int(0) ?? 0)
+    }
+
     public func record(_ entries: [Entry], feed: FeedIdentity, at now: Date) throws(StoreError) -> Summary {
         var summary = Summary()
         var seen = Set<String>()

@@ -8,9 +8,11 @@ import Foundation
 final class Database {
     private let handle: OpaquePointer
 
-    init(path: String) throws(StoreError) {
+    /// - Parameter readOnly: open an existing database without the right to
+    ///   change it (the CLI's `list` and `status`); nothing is created.
+    init(path: String, readOnly: Bool = false) throws(StoreError) {
         var db: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
@@ -19,6 +21,7 @@ final class Database {
         }
         handle = db
         sqlite3_busy_timeout(db, 10_000)
+        if readOnly { return }
         try execute("PRAGMA journal_mode=WAL")
         try execute("PRAGMA synchronous=NORMAL")
         try execute("PRAGMA foreign_keys=ON")

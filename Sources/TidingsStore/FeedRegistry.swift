@@ -7,9 +7,20 @@ import TidingsModel
 public final class FeedRegistry {
     private let db: Database
 
-    public init(stateDirectory: String) throws(StoreError) {
+    public static let fileName = "tidings.sqlite3"
+
+    /// - Parameter readOnly: for commands that only look (`list`,
+    ///   `status`): the state must exist already; nothing is created or
+    ///   migrated, and a mistyped `--state-dir` is an error, not a new state.
+    public init(stateDirectory: String, readOnly: Bool = false) throws(StoreError) {
+        let path = stateDirectory + "/" + Self.fileName
+        if readOnly {
+            guard FileSystem.exists(path) else { throw .notFound("no Tidings state in \(stateDirectory) (no \(Self.fileName))") }
+            db = try Database(path: path, readOnly: true)
+            return
+        }
         try FileSystem.makeDirectory(stateDirectory)
-        db = try Database(path: stateDirectory + "/tidings.sqlite3")
+        db = try Database(path: path)
         try Schema.migrate(db)
     }
 
@@ -18,7 +29,9 @@ public final class FeedRegistry {
     public func add(url: String, at now: Date = Date()) throws(StoreError) -> (FeedRecord, Bool) {
         if let existing = try find(url) { return (existing, false) }
         let record = FeedRecord(id: ArticleIdentity.feedID(forURL: url), url: url, addedAt: now)
-        try save(record)
+        try db.prepare("INSERT OR IGNORE INTO feeds (id, url, added_url, added_at) VALUES (?, ?, ?, ?)")
+            .run([.text(record.id), .text(record.url), .text(record.addedURL), .real(now.timeIntervalSince1970)])
+        if db.changes == 0, let existing = try find(url) { return (existing, false) }
         return (record, true)
     }
 
@@ -61,23 +74,33 @@ public final class FeedRegistry {
         try query("ORDER BY added_at, id", [])
     }
 
+    /// Writes back what a poll learned about a feed. An update of the row
+    /// with that id, never an insert: a feed removed while it was being
+    /// polled stays removed.
     public func save(_ r: FeedRecord) throws(StoreError) {
         try db.prepare("""
-            INSERT OR REPLACE INTO feeds (id, url, added_url, added_at, title, home_page_url, etag,
-              last_modified, body_hash, last_poll_at, last_result, last_http_status, last_error,
-              consecutive_failures, next_poll_at, disabled_reason, pending_move_url,
-              pending_move_since, pending_move_count, moved_from, parse_crashes, parse_crash_hash,
-              quarantined_hash, quarantine_reason)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            UPDATE feeds SET url = ?, title = ?, home_page_url = ?, etag = ?, last_modified = ?, body_hash = ?,
+              last_poll_at = ?, last_result = ?, last_http_status = ?, last_error = ?, consecutive_failures = ?,
+              next_poll_at = ?, disabled_reason = ?, pending_move_url = ?, pending_move_since = ?,
+              pending_move_count = ?, moved_from = ?, parse_crashes = ?, parse_crash_hash = ?,
+              quarantined_hash = ?, quarantine_reason = ?
+            WHERE id = ?
             """).run([
-                .text(r.id), .text(r.url), .text(r.addedURL), .real(r.addedAt.timeIntervalSince1970),
-                .text(r.title), .text(r.homePageURL), .text(r.etag), .text(r.lastModified),
+                .text(r.url), .text(r.title), .text(r.homePageURL), .text(r.etag), .text(r.lastModified),
                 .text(r.bodyHash), .real(r.lastPollAt?.timeIntervalSince1970), .text(r.lastResult),
                 .int(r.lastHTTPStatus.map(Int64.init)), .text(r.lastError), .int(Int64(r.consecutiveFailures)),
                 .real(r.nextPollAt?.timeIntervalSince1970), .text(r.disabledReason), .text(r.pendingMoveURL),
                 .real(r.pendingMoveSince?.timeIntervalSince1970), .int(Int64(r.pendingMoveCount)), .text(r.movedFrom),
                 .int(Int64(r.parseCrashes)), .text(r.parseCrashHash), .text(r.quarantinedHash), .text(r.quarantineReason),
+                .text(r.id),
             ])
+    }
+
+    /// Changes whenever another connection commits to the database.
+    public func dataVersion() throws(StoreError) -> Int64 {
+        let stmt = try db.prepare("PRAGMA data_version")
+        _ = try stmt.step()
+        return stmt.int(0) ?? 0
     }
 
     // MARK: - Parse marks

@@ -85,7 +85,7 @@ public final class TestHTTPServer: @unchecked Sendable {
 
 public struct TestServerError: Error, CustomStringConvertible {
     public let description: String
-    init(_ d: String) { description = d }
+    public init(_ d: String) { description = d }
 }
 
 public struct TestRequest: Sendable {

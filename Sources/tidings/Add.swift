@@ -13,8 +13,24 @@ struct Add: ParsableCommand {
 
     func validate() throws {
         guard !urls.isEmpty else { throw ValidationError("give at least one URL") }
-        for url in urls where !(url.contains("://") || url.hasPrefix("file:")) {
-            throw ValidationError("not a URL: \(url) (expected http://, https:// or file://)")
+        for url in urls {
+            if let problem = Self.problem(with: url) { throw ValidationError("cannot follow \(url): \(problem)") }
+        }
+    }
+
+    /// Why a string is not a feed URL Tidings can poll, or nil: http and
+    /// https need a host, file needs a path; nothing else is fetched.
+    static func problem(with url: String) -> String? {
+        guard let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased() else {
+            return "not a URL (expected http://, https:// or file://)"
+        }
+        switch scheme {
+        case "http", "https":
+            return (parts.host ?? "").isEmpty ? "a \(scheme) URL needs a host" : nil
+        case "file":
+            return parts.path.isEmpty ? "a file URL needs a path" : nil
+        default:
+            return "the \(scheme) scheme is not fetched (http, https or file only)"
         }
     }
 

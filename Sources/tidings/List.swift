@@ -10,7 +10,7 @@ struct List: ParsableCommand {
     var json = false
 
     func run() throws {
-        let feeds = try state.registry().all()
+        let feeds = try state.registry(readOnly: true).all()
         if json {
             let rows = feeds.map { ["id": $0.id, "url": $0.url, "title": $0.title as Any? ?? NSNull()] as [String: Any] }
             let data = try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])

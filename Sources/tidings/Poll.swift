@@ -15,7 +15,7 @@ struct Poll: ParsableCommand {
     var feeds: [String] = []
 
     func run() throws {
-        let registry = try state.registry()
+        let registry = try state.registry(mustExist: true)
         let matched: [FeedRecord]
         do {
             matched = try registry.requestPoll(feeds.isEmpty ? nil : feeds)

@@ -11,7 +11,7 @@ struct Remove: ParsableCommand {
     var feed: String
 
     func run() throws {
-        guard let removed = try state.registry().remove(feed) else {
+        guard let removed = try state.registry(mustExist: true).remove(feed) else {
             throw CLIError("no followed feed matches \(feed)")
         }
         print("removed \(removed.id) \(removed.url)")

@@ -1,15 +1,24 @@
 import ArgumentParser
+import Foundation
 import TidingsCore
 import TidingsStore
 
 /// The `--state-dir` option every subcommand shares with `tidingsd`.
 struct StateOptions: ParsableArguments {
-    @Option(name: .customLong("state-dir"), help: "The daemon's state directory (the same flag as tidingsd's).")
-    var stateDirectory = Configuration().stateDirectory
+    @Option(name: .customLong("state-dir"),
+            help: "The daemon's state directory (the same flag as tidingsd's; default $TIDINGS_STATE_DIR, else ./state).")
+    var stateDirectory = ProcessInfo.processInfo.environment["TIDINGS_STATE_DIR"] ?? Configuration().stateDirectory
 
-    func registry() throws -> FeedRegistry {
+    /// The daemon's feed registry. `readOnly` for commands that only look:
+    /// they never create a state where there is none.
+    func registry(readOnly: Bool = false, mustExist: Bool = false) throws -> FeedRegistry {
+        if mustExist, !readOnly, !FileManager.default.fileExists(atPath: stateDirectory + "/" + FeedRegistry.fileName) {
+            throw CLIError("no Tidings state in \(stateDirectory) (no \(FeedRegistry.fileName)): is --state-dir right?")
+        }
         do {
-            return try FeedRegistry(stateDirectory: stateDirectory)
+            return try FeedRegistry(stateDirectory: stateDirectory, readOnly: readOnly)
+        } catch StoreError.notFound(let why) {
+            throw CLIError("\(why): is --state-dir right? A daemon creates its state when it first starts")
         } catch {
             throw CLIError("cannot open state in \(stateDirectory): \(error)")
         }

@@ -17,7 +17,7 @@ struct Status: ParsableCommand {
     var json = false
 
     func run() throws {
-        let feeds = try state.registry().all()
+        let feeds = try state.registry(readOnly: true).all()
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

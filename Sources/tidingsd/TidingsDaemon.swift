@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ServiceLifecycle
 import TidingsCore
 
 @main
@@ -11,16 +12,22 @@ struct TidingsDaemon: AsyncParsableCommand {
         discussion: """
             Polls every followed feed on an interval and writes deduplicated articles under \
             OUTPUT-DIR/articles/YYYY/MM/DD/<id>.json. Feeds are managed with 'tidings add'; \
-            --feeds imports a list file at start. SIGINT or SIGTERM stops it cleanly.
-            """)
+            --feeds imports a list file at start. SIGINT or SIGTERM stops it cleanly: no new polls, \
+            transfers in flight aborted, article writes already begun finished, exit 0 within seconds. \
+            Exit status: 0 stopped cleanly, 64 bad flags or configuration, 70 the polling loop failed, \
+            73 the state cannot be opened, 75 another tidingsd holds the state directory.
+            """,
+        version: TidingsVersion.string)
 
     @Option(help: "A JSON configuration file (see README); flags given here override it.")
     var config: String?
 
-    @Option(name: .customLong("state-dir"), help: "Where the feed list and the dedup index live (default ./state).")
+    @Option(name: .customLong("state-dir"),
+            help: "Where the feed list and the dedup index live (default $TIDINGS_STATE_DIR, else ./state).")
     var stateDirectory: String?
 
-    @Option(name: .customLong("output-dir"), help: "Where article files are written (default ./out).")
+    @Option(name: .customLong("output-dir"),
+            help: "Where article files are written (default $TIDINGS_OUTPUT_DIR, else ./out).")
     var outputDirectory: String?
 
     @Option(help: "Time between polls of a healthy feed: 900, 15m, 1h (default 30m).")
@@ -50,10 +57,56 @@ struct TidingsDaemon: AsyncParsableCommand {
             return h
         }
         let logger = Logger(label: "tidingsd")
+        let config = try configuration()
+
+        // The lock comes before anything in the state directory is touched.
+        let lock: StateLock
+        do {
+            lock = try StateLock(stateDirectory: config.stateDirectory)
+        } catch let failure where failure.isHeld {
+            logger.critical("not starting: the state directory is in use", metadata: ["error": "\(failure)"])
+            throw ExitCode(ExitStatus.stateInUse)
+        } catch {
+            logger.critical("cannot open state", metadata: ["error": "\(error)", "state": "\(config.stateDirectory)"])
+            throw ExitCode(ExitStatus.cannotOpenState)
+        }
+        let daemon: Daemon
+        do {
+            daemon = try Daemon(configuration: config, logger: logger)
+        } catch {
+            logger.critical("cannot open state", metadata: ["error": "\(error)", "state": "\(config.stateDirectory)"])
+            throw ExitCode(ExitStatus.cannotOpenState)
+        }
+        if let feeds {
+            let added = try await daemon.importFeedList(feeds)
+            logger.info("feed list imported", metadata: ["file": "\(feeds)", "feeds.added": "\(added)"])
+        }
+        let service = PollingService(daemon: daemon, once: once, notifier: SystemdNotifier(), logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            // The loop returns only once it was asked to stop (or, with
+            // --once, after its round): that ends the group, cleanly.
+            services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            logger.critical("the polling loop failed", metadata: ["error": "\(error)"])
+            throw ExitCode(ExitStatus.loopFailed)
+        }
+        withExtendedLifetime(lock) {}
+        logger.info("daemon stopped")
+    }
+
+    /// The configuration in effect: the file, then the flags over it.
+    private func configuration() throws -> Configuration {
         var config = Configuration()
         if let path = self.config {
             do { config = try Configuration.load(path) } catch { throw ValidationError("\(error)") }
         }
+        let environment = ProcessInfo.processInfo.environment
+        if let directory = environment["TIDINGS_STATE_DIR"] { config.stateDirectory = directory }
+        if let directory = environment["TIDINGS_OUTPUT_DIR"] { config.outputDirectory = directory }
         if let interval {
             guard let seconds = Duration.seconds(parsing: interval), seconds > 0 else {
                 throw ValidationError("--interval must be a positive duration such as 900, 15m or 1h")
@@ -64,34 +117,20 @@ struct TidingsDaemon: AsyncParsableCommand {
         if let outputDirectory { config.outputDirectory = outputDirectory }
         if let userAgent { config.fetch.userAgent = userAgent }
         if refusePrivateAddresses { config.fetch.refusePrivateAddresses = true }
-
-        let daemon: Daemon
-        do {
-            daemon = try Daemon(configuration: config, logger: logger)
-        } catch {
-            logger.critical("cannot open state", metadata: ["error": "\(error)"])
-            throw ExitCode(73)
-        }
-        if let feeds {
-            let added = try await daemon.importFeedList(feeds)
-            logger.info("feed list imported", metadata: ["file": "\(feeds)", "feeds.added": "\(added)"])
-        }
-        if once {
-            let summary = try await daemon.pollOnce()
-            daemon.shutdown()
-            print(summary)
-            return
-        }
-        let loop = Task { try await daemon.run() }
-        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { signal in
-            logger.notice("stopping", metadata: ["signal": "\(signal)"])
-            loop.cancel()
-        }
-        _ = try? await loop.value
-        daemon.shutdown()
-        signals.cancel()
-        logger.info("daemon stopped")
+        return config
     }
+}
+
+/// How tidingsd ends, as sysexits(3) numbers; documented in the README.
+enum ExitStatus {
+    /// Bad flags or configuration (EX_USAGE; also what ArgumentParser uses).
+    static let usage: Int32 = 64
+    /// The polling loop failed (EX_SOFTWARE).
+    static let loopFailed: Int32 = 70
+    /// The state directory or database cannot be opened or created (EX_CANTCREAT).
+    static let cannotOpenState: Int32 = 73
+    /// Another tidingsd holds the state directory (EX_TEMPFAIL).
+    static let stateInUse: Int32 = 75
 }
 
 extension Duration {

@@ -136,7 +136,8 @@ struct SyscallTrace {
         for raw in text.split(separator: "\n").map(String.init) {
             guard let space = raw.firstIndex(of: " ") else { continue }
             let pid = String(raw[..<space])
-            var body = String(raw[raw.index(after: space)...])
+            // strace pads the pid column: "6002  rename(" and "30123 rename(".
+            var body = String(raw[raw.index(after: space)...].drop { $0 == " " })
             if body.hasSuffix("<unfinished ...>") {
                 pending[pid] = String(body.dropLast("<unfinished ...>".count))
                 continue

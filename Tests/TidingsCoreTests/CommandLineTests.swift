@@ -64,9 +64,20 @@ import Glibc
 
     @Test func badInputIsRefusedWithTheReason() throws {
         let state = TestPaths.temporaryDirectory("tidings-cli") + "/state"
-        let notURL = try Self.tidings("add", "news.example", state: state)
-        #expect(notURL.status == 64)
-        #expect(notURL.err.contains("not a URL: news.example"))
+        for (url, reason) in [
+            ("news.example", "not a URL"), ("ftp://news.example/feed", "the ftp scheme is not fetched"),
+            ("http://", "a http URL needs a host"), ("https:///feed", "a https URL needs a host"),
+            ("javascript:alert(1)", "the javascript scheme is not fetched"),
+        ] {
+            let refused = try Self.tidings("add", url, state: state)
+            #expect(refused.status == 64, "\(url)")
+            #expect(refused.err.contains("cannot follow \(url): \(reason)"), "\(url): \(refused.err)")
+        }
+        #expect(try Self.tidings("add", "file:///srv/feeds/local.xml", state: state).status == 0)
+        for executable in [Self.cli, Self.daemon] {
+            let version = try Self.run(executable, ["--version"])
+            #expect(version.status == 0 && version.out.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil)
+        }
 
         let unknown = try Self.tidings("remove", "https://never.example/feed", state: state)
         #expect(unknown.status == 1)
@@ -81,7 +92,15 @@ import Glibc
         try "x".write(toFile: file, atomically: true, encoding: .utf8)
         let noState = try Self.tidings("list", state: file + "/state")
         #expect(noState.status == 1)
-        #expect(noState.err.contains("cannot open state in \(file)/state"), "\(noState.err)")
+        #expect(noState.err.contains("no Tidings state in \(file)/state"), "\(noState.err)")
+
+        // A mistyped state directory is an error, and nothing is created there.
+        let typo = TestPaths.temporaryDirectory("tidings-cli") + "/stat"
+        for command in [["list"], ["status"], ["status", "--json"], ["remove", "x"], ["poll"]] {
+            let run = try Self.run(Self.cli, command + ["--state-dir", typo])
+            #expect(run.status == 1 && run.err.contains("no Tidings state in \(typo)"), "\(command): \(run.err)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: typo), "a look at a mistyped state directory created it")
     }
 
     @Test func parsePrintsJSONFeedOrSaysWhyNot() throws {
@@ -159,7 +178,7 @@ import Glibc
         #expect(usage.status == 0)
         #expect(Date().timeIntervalSince(interrupted) < 5, "took \(Date().timeIntervalSince(interrupted)) s to stop")
         let log = try String(contentsOfFile: root + "/daemon.log", encoding: .utf8)
-        #expect(log.contains("<5>stopping signal=2") || log.contains("stopping"), "\(log)")
+        #expect(log.contains("<5>stopping: no new polls"), "\(log)")
         #expect(log.contains("daemon stopped"))
     }
 }

@@ -1,0 +1,197 @@
+import Foundation
+import Synchronization
+import Testing
+import TidingsCore
+import TidingsStore
+import TidingsTestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `tidingsd` as a service manager runs it: real processes, real signals.
+@Suite(.timeLimit(.minutes(3))) struct ServiceTests {
+    static let daemon = CommandLineTests.daemon
+
+    /// A TCP port that takes connections into its backlog and never reads or
+    /// answers: every transfer to it stalls until something gives up.
+    final class SilentListener {
+        let port: UInt16
+        private let fd: Int32
+
+        init() throws {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let bound = withUnsafePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0, listen(fd, 256) == 0 else { throw TestServerError("bind/listen: errno \(errno)") }
+            var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+            _ = withUnsafeMutablePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+            }
+            port = UInt16(bigEndian: addr.sin_port)
+            self.fd = fd
+        }
+
+        deinit { close(fd) }
+    }
+
+    static func waitFor(_ seconds: Double, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(20_000)
+        }
+        return condition()
+    }
+
+    static func log(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+
+    @Test func sigtermWithFiftyStalledTransfersExitsCleanlyWithin5Seconds() throws {
+        let silent = try SilentListener()
+        let root = TestPaths.temporaryDirectory("tidings-term")
+        let feeds = (0..<50).map { "http://127.0.0.1:\(silent.port)/feed\($0)" }
+        try feeds.joined(separator: "\n").write(toFile: root + "/feeds.txt", atomically: true, encoding: .utf8)
+        let process = try ChildProcess.spawn(Self.daemon, ["--feeds", root + "/feeds.txt", "--state-dir", root + "/state",
+                                                           "--output-dir", root + "/out"], stderr: root + "/log")
+        defer { process.signal(SIGKILL) }
+        #expect(Self.waitFor(20) { Self.log(root + "/log").contains("daemon started") })
+        usleep(500_000)  // every transfer connected and waiting
+        let signalled = Date()
+        process.signal(SIGTERM)
+        let usage = process.wait()
+        let took = Date().timeIntervalSince(signalled)
+        #expect(usage.status == 0, "exit \(usage.status): \(Self.log(root + "/log"))")
+        #expect(took < 5, "took \(took) s")
+        let records = try FeedRegistry(stateDirectory: root + "/state").all()
+        #expect(records.count == 50)
+        #expect(records.allSatisfy { $0.consecutiveFailures == 0 && $0.lastResult == nil && $0.lastError == nil },
+                "a poll cut short by shutdown was recorded as a failure")
+        #expect(TestPaths.files(under: root + "/out/.staging", suffix: "").isEmpty)
+    }
+
+    @Test func aSecondDaemonOnTheSameStateExitsAtOnceAndTheFirstGoesOn() throws {
+        let server = try TestHTTPServer { request in .ok(PollingTests.rss([String(request.path.dropFirst())])) }
+        defer { server.stop() }
+        let root = TestPaths.temporaryDirectory("tidings-lock")
+        let arguments = ["--state-dir", root + "/state", "--output-dir", root + "/out"]
+        let first = try ChildProcess.spawn(Self.daemon, arguments, stderr: root + "/first.log")
+        defer { first.signal(SIGKILL) }
+        #expect(Self.waitFor(20) { Self.log(root + "/first.log").contains("daemon started") })
+
+        let started = Date()
+        let second = try ChildProcess.spawn(Self.daemon, arguments + ["--feeds", "/nonexistent"], stderr: root + "/second.log").wait()
+        #expect(Date().timeIntervalSince(started) < 2)
+        #expect(second.status == 75)
+        #expect(Self.log(root + "/second.log").contains("another tidingsd (pid "), "\(Self.log(root + "/second.log"))")
+        #expect(TestPaths.files(under: root + "/out/.staging", suffix: "").isEmpty)
+
+        // The first one is undisturbed: it still polls what is added.
+        _ = try FeedRegistry(stateDirectory: root + "/state").add(url: server.baseURL + "/after")
+        #expect(Self.waitFor(10) { TestPaths.files(under: root + "/out/articles", suffix: ".json").count == 1 })
+        first.signal(SIGTERM)
+        #expect(first.wait().status == 0)
+    }
+
+    @Test func aStateThatCannotBeOpenedIsExit73WithTheReason() throws {
+        let file = TestPaths.temporaryDirectory("tidings-state") + "/plain-file"
+        try "x".write(toFile: file, atomically: true, encoding: .utf8)
+        let root = TestPaths.temporaryDirectory("tidings-state")
+        let usage = try ChildProcess.spawn(Self.daemon, ["--state-dir", file, "--once"], stderr: root + "/log").wait()
+        #expect(usage.status == 73)
+        #expect(Self.log(root + "/log").contains("<2>"), "logged as critical")
+        #expect(Self.log(root + "/log").contains(file))
+    }
+
+    /// The poll saves what it learned after the feed was removed: an update
+    /// of a row that is gone changes nothing.
+    @Test func aFeedRemovedDuringItsPollStaysRemoved() async throws {
+        let server = try TestHTTPServer { _ in
+            usleep(700_000)
+            return .ok(PollingTests.rss(["slow"]))
+        }
+        defer { server.stop() }
+        let fixture = DaemonFixture()
+        let daemon = try fixture.daemon()
+        defer { daemon.shutdown() }
+        let registry = try FeedRegistry(stateDirectory: fixture.configuration.stateDirectory)
+        let (feed, _) = try registry.add(url: server.baseURL + "/feed")
+        async let poll = daemon.pollOnce()
+        usleep(200_000)
+        #expect(try registry.remove(feed.id) != nil)
+        _ = try await poll
+        #expect(try registry.find(feed.id) == nil, "the poll brought the removed feed back")
+        #expect(try registry.all().isEmpty)
+    }
+
+    /// A stand-in for systemd's notification socket: a datagram socket the
+    /// daemon is pointed at with `NOTIFY_SOCKET`.
+    final class NotifySocket: @unchecked Sendable {
+        let path: String
+        private let fd: Int32
+        private let received = Received()
+
+        final class Received: Sendable {
+            private let lines = Mutex<[String]>([])
+            func append(_ line: String) { lines.withLock { $0.append(line) } }
+            var all: [String] { lines.withLock { $0 } }
+        }
+
+        init(directory: String) throws {
+            let path = directory + "/notify.sock"
+            self.path = path
+            let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+            self.fd = fd
+            var addr = sockaddr_un()
+            addr.sun_family = sa_family_t(AF_UNIX)
+            withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+                for (i, b) in path.utf8.enumerated() { raw[i] = b }
+            }
+            let bound = withUnsafePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
+            guard bound == 0 else { throw TestServerError("bind \(path): errno \(errno)") }
+            var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            let received = self.received
+            let thread = Thread {
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                while true {
+                    let n = recv(fd, &buffer, buffer.count, 0)
+                    if n > 0 { received.append(String(decoding: buffer[..<n], as: UTF8.self)) }
+                    if n < 0, errno != EAGAIN, errno != EINTR { return }
+                }
+            }
+            thread.start()
+        }
+
+        var messages: [String] { received.all }
+        func saw(_ line: String) -> Bool { messages.contains { $0.split(separator: "\n").contains { $0.hasPrefix(line) } } }
+        deinit { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
+    }
+
+    @Test func systemdHearsReadyStatusWatchdogAndStopping() throws {
+        let server = try TestHTTPServer { _ in .ok(PollingTests.rss(["n"])) }
+        defer { server.stop() }
+        let root = TestPaths.temporaryDirectory("tidings-notify")
+        let notify = try NotifySocket(directory: root)
+        try (server.baseURL + "/feed\n").write(toFile: root + "/feeds.txt", atomically: true, encoding: .utf8)
+        let process = try ChildProcess.spawn("/usr/bin/env", [
+            "NOTIFY_SOCKET=\(notify.path)", "WATCHDOG_USEC=400000",
+            Self.daemon, "--feeds", root + "/feeds.txt", "--state-dir", root + "/state", "--output-dir", root + "/out",
+        ], stderr: root + "/log")
+        defer { process.signal(SIGKILL) }
+        #expect(Self.waitFor(20) { notify.saw("READY=1") }, "\(notify.messages)")
+        #expect(Self.waitFor(20) { notify.saw("STATUS=1 feeds (0 failing), 1 articles; last round: polled 1 feeds") },
+                "\(notify.messages)")
+        // The loop pings every 0.2 s (half of WATCHDOG_USEC) while it waits.
+        let pingsBefore = notify.messages.count { $0 == "WATCHDOG=1" }
+        usleep(1_500_000)
+        #expect(notify.messages.count { $0 == "WATCHDOG=1" } >= pingsBefore + 1)
+        process.signal(SIGTERM)
+        #expect(process.wait().status == 0)
+        #expect(Self.waitFor(2) { notify.saw("STOPPING=1") }, "\(notify.messages)")
+    }
+}
