@@ -1,7 +1,7 @@
 # Two commands for a newcomer on Debian: `make run` and `make test`.
 # Both install the system packages they need when they are missing.
 
-PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev zlib1g-dev pkg-config openssl
+PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev zlib1g-dev pkg-config openssl man-db systemd
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CONFORMANCE ?= ../shared/conformance
 # The conformance bar: overall and per category, in percent.
@@ -12,7 +12,12 @@ CONFORMANCE_MIN_JUDGED ?= 780
 FUZZ_SECONDS ?= 60
 FUZZER_LIB = $(shell find $$(dirname $$(dirname $$(command -v swift)))/lib/clang -name 'libclang_rt.fuzzer_no_main-x86_64.a' 2>/dev/null | head -n 1)
 
-.PHONY: run test deps build release unit-tests conformance asan fuzz bench clean
+PREFIX ?= /usr/local
+DESTDIR ?=
+INSTALL_ROOT = $(DESTDIR)$(PREFIX)
+MAN_DATE ?= $(shell date -u +%Y-%m-%d)
+
+.PHONY: run test deps build release unit-tests conformance asan fuzz bench clean man install uninstall install-check
 
 deps:
 	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -33,7 +38,7 @@ run: build
 
 ## The whole test suite: unit and integration tests, the parser conformance
 ## run, the parser under AddressSanitizer, and a bounded fuzzing run.
-test: unit-tests conformance asan fuzz
+test: unit-tests conformance install-check asan fuzz
 
 unit-tests: deps
 	swift test
@@ -65,6 +70,50 @@ fuzz: deps
 	  -timeout=10 -rss_limit_mb=2048 -artifact_prefix=.build-fuzz/crashes/ -print_final_stats=1 \
 	  > .build-fuzz/fuzz.log 2>&1; status=$$?; tail -n 8 .build-fuzz/fuzz.log; \
 	  if [ $$status -ne 0 ]; then echo "fuzzing found a failure: see .build-fuzz/crashes"; fi; exit $$status
+
+## Man pages for both executables, from their --help (swift-argument-parser's plugin).
+man: deps
+	swift package --allow-writing-to-package-directory generate-manual --date $(MAN_DATE) >/dev/null
+
+## Install under PREFIX (default /usr/local), staged under DESTDIR if set:
+## both executables, the systemd unit, sysusers and tmpfiles entries, man
+## pages, shell completions, an example configuration and the documents.
+## Then: systemd-sysusers; systemd-tmpfiles --create; systemctl enable --now tidingsd
+install: release man
+	install -d $(INSTALL_ROOT)/bin $(INSTALL_ROOT)/lib/systemd/system $(INSTALL_ROOT)/lib/sysusers.d \
+	  $(INSTALL_ROOT)/lib/tmpfiles.d $(INSTALL_ROOT)/share/man/man1 $(INSTALL_ROOT)/share/doc/tidings \
+	  $(INSTALL_ROOT)/share/bash-completion/completions $(INSTALL_ROOT)/share/zsh/site-functions \
+	  $(INSTALL_ROOT)/share/fish/vendor_completions.d
+	install -m 0755 .build/release/tidingsd .build/release/tidings $(INSTALL_ROOT)/bin/
+	sed 's|/usr/local|$(PREFIX)|g' systemd/tidingsd.service > $(INSTALL_ROOT)/lib/systemd/system/tidingsd.service
+	install -m 0644 systemd/tidings.sysusers $(INSTALL_ROOT)/lib/sysusers.d/tidings.conf
+	install -m 0644 systemd/tidings.tmpfiles $(INSTALL_ROOT)/lib/tmpfiles.d/tidings.conf
+	install -m 0644 .build/plugins/GenerateManual/outputs/tidingsd/tidingsd.1 \
+	  .build/plugins/GenerateManual/outputs/tidings/tidings.1 $(INSTALL_ROOT)/share/man/man1/
+	install -m 0644 README.md docs/article-format.md docs/article.v1.schema.json systemd/tidings.example.json \
+	  $(INSTALL_ROOT)/share/doc/tidings/
+	for tool in tidings tidingsd; do \
+	  .build/release/$$tool --generate-completion-script bash > $(INSTALL_ROOT)/share/bash-completion/completions/$$tool; \
+	  .build/release/$$tool --generate-completion-script zsh > $(INSTALL_ROOT)/share/zsh/site-functions/_$$tool; \
+	  .build/release/$$tool --generate-completion-script fish > $(INSTALL_ROOT)/share/fish/vendor_completions.d/$$tool.fish; \
+	done
+
+INSTALLED_FILES = bin/tidingsd bin/tidings lib/systemd/system/tidingsd.service lib/sysusers.d/tidings.conf \
+  lib/tmpfiles.d/tidings.conf share/man/man1/tidingsd.1 share/man/man1/tidings.1 \
+  share/doc/tidings/README.md share/doc/tidings/article-format.md share/doc/tidings/article.v1.schema.json \
+  share/doc/tidings/tidings.example.json \
+  share/bash-completion/completions/tidings share/bash-completion/completions/tidingsd \
+  share/zsh/site-functions/_tidings share/zsh/site-functions/_tidingsd \
+  share/fish/vendor_completions.d/tidings.fish share/fish/vendor_completions.d/tidingsd.fish
+
+uninstall:
+	cd $(INSTALL_ROOT) && rm -f $(INSTALLED_FILES)
+	-rmdir $(INSTALL_ROOT)/share/doc/tidings 2>/dev/null
+
+## make install into a scratch DESTDIR, then check what landed: every file,
+## the man pages rendered by man, the unit verified and rated by systemd-analyze.
+install-check:
+	bash Tests/install_check.sh $(INSTALLED_FILES)
 
 ## Benchmarks beside peers, in a release build (not part of `make test`):
 ## the parser beside xmllint, then tidingsd --once against nginx.

@@ -1,4 +1,7 @@
-/// The release both executables report with `--version`.
+import TidingsFetching
+
+/// The release both executables report with `--version`: the one the
+/// User-Agent names (`FetchPolicy.version`), kept in one place.
 public enum TidingsVersion {
-    public static let string = "0.5.0"
+    public static let string = FetchPolicy.version
 }

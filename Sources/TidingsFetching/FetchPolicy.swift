@@ -14,7 +14,8 @@ public struct FetchPolicy: Sendable, Hashable, Codable {
     /// Refuse private, loopback and link-local addresses (checked after DNS).
     public var refusePrivateAddresses: Bool = false
 
-    public static let version = "0.1.0"
+    /// The release, in the User-Agent and in both executables' `--version`.
+    public static let version = "0.5.0"
     public static let defaultUserAgent = "Tidings/\(version) (+https://github.com/tidings/tidings)"
 
     public init() {}

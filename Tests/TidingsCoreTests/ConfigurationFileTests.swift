@@ -24,6 +24,16 @@ import TidingsTestSupport
         #expect(config.fetch.maximumBodyBytes == Configuration().fetch.maximumBodyBytes)
     }
 
+    /// The example `make install` ships loads, and says what the defaults are.
+    @Test func theShippedExampleLoadsAndHoldsTheDefaults() throws {
+        var example = try Configuration.load(TestPaths.repository + "/systemd/tidings.example.json")
+        #expect(example.stateDirectory == "/var/lib/tidings/state")
+        #expect(example.outputDirectory == "/var/lib/tidings/out")
+        example.stateDirectory = Configuration().stateDirectory
+        example.outputDirectory = Configuration().outputDirectory
+        #expect(example == Configuration(), "the example's values drifted from the defaults")
+    }
+
     /// A mistake is reported with what the README promises: the key's name.
     @Test(arguments: [
         (#"{"poll_interval": 5}"#, "unknown key poll_interval"),
