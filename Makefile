@@ -15,6 +15,7 @@ FUZZER_LIB = $(shell find $$(dirname $$(dirname $$(command -v swift)))/lib/clang
 PREFIX ?= /usr/local
 DESTDIR ?=
 INSTALL_ROOT = $(DESTDIR)$(PREFIX)
+SYSCONFDIR ?= /etc
 MAN_DATE ?= $(shell date -u +%Y-%m-%d)
 
 .PHONY: run test deps build release unit-tests conformance asan fuzz bench clean man install uninstall install-check
@@ -78,6 +79,8 @@ man: deps
 ## Install under PREFIX (default /usr/local), staged under DESTDIR if set:
 ## both executables, the systemd unit, sysusers and tmpfiles entries, man
 ## pages, shell completions, an example configuration and the documents.
+## The configuration goes to SYSCONFDIR/tidings/tidings.json (default /etc)
+## unless one is there; uninstall leaves it.
 ## Then: systemd-sysusers; systemd-tmpfiles --create; systemctl enable --now tidingsd
 install: release man
 	install -d $(INSTALL_ROOT)/bin $(INSTALL_ROOT)/lib/systemd/system $(INSTALL_ROOT)/lib/sysusers.d \
@@ -92,6 +95,9 @@ install: release man
 	  .build/plugins/GenerateManual/outputs/tidings/tidings.1 $(INSTALL_ROOT)/share/man/man1/
 	install -m 0644 README.md docs/article-format.md docs/article.v1.schema.json systemd/tidings.example.json \
 	  $(INSTALL_ROOT)/share/doc/tidings/
+	install -d $(DESTDIR)$(SYSCONFDIR)/tidings
+	test -e $(DESTDIR)$(SYSCONFDIR)/tidings/tidings.json || \
+	  install -m 0644 systemd/tidings.example.json $(DESTDIR)$(SYSCONFDIR)/tidings/tidings.json
 	for tool in tidings tidingsd; do \
 	  .build/release/$$tool --generate-completion-script bash > $(INSTALL_ROOT)/share/bash-completion/completions/$$tool; \
 	  .build/release/$$tool --generate-completion-script zsh > $(INSTALL_ROOT)/share/zsh/site-functions/_$$tool; \

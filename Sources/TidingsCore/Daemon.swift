@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import TidingsFetching
 import TidingsModel
@@ -8,7 +9,9 @@ import TidingsStore
 /// the next one is due. Re-reads the feed list every round, so feeds added
 /// with `tidings add` are picked up while it runs.
 public final class Daemon: Sendable {
-    public let configuration: Configuration
+    /// The configuration in effect; `reconfigure` replaces it between polls.
+    public var configuration: Configuration { current.withLock { $0 } }
+    private let current: Mutex<Configuration>
     let ledger: Ledger
     let client: HTTPClient
     let hosts = HostGate()
@@ -18,7 +21,7 @@ public final class Daemon: Sendable {
     static let wakeInterval: Double = 1
 
     public init(configuration: Configuration, logger: Logger) throws(StoreError) {
-        self.configuration = configuration
+        current = Mutex(configuration)
         self.logger = logger
         let crashed = CrashNote.collect(stateDirectory: configuration.stateDirectory)
         ledger = try Ledger(configuration: configuration, crashedFeeds: crashed)
@@ -97,6 +100,11 @@ public final class Daemon: Sendable {
         while !Task.isCancelled, next.timeIntervalSinceNow > 0 {
             try? await Task.sleep(nanoseconds: UInt64(min(next.timeIntervalSinceNow, Self.wakeInterval) * 1e9))
             heartbeat()
+            if rescheduleRequested.exchange(false, ordering: .relaxed) {
+                let latest = Date().addingTimeInterval(configuration.pollIntervalSeconds)
+                try await ledger.bringHealthyPollsForward(to: latest)
+                return
+            }
             if try await ledger.externalChanges() != version { return }
         }
     }
@@ -104,6 +112,33 @@ public final class Daemon: Sendable {
     public func shutdown() {
         client.shutdown()
     }
+
+    /// Takes a new configuration (SIGHUP): intervals, back-off, limits and
+    /// move rules apply from the next poll on. The directories and the
+    /// fetch settings belong to the state and the HTTP client opened at
+    /// start: they take effect at the next start; returns their names when
+    /// they changed, so the caller can say so.
+    @discardableResult
+    public func reconfigure(_ new: Configuration) -> [String] {
+        current.withLock { old in
+            var needRestart: [String] = []
+            if new.stateDirectory != old.stateDirectory { needRestart.append("state_directory") }
+            if new.outputDirectory != old.outputDirectory { needRestart.append("output_directory") }
+            if new.fetch != old.fetch { needRestart.append("fetch") }
+            var applied = new
+            applied.stateDirectory = old.stateDirectory
+            applied.outputDirectory = old.outputDirectory
+            applied.fetch = old.fetch
+            let shorter = applied.pollIntervalSeconds < old.pollIntervalSeconds
+            old = applied
+            if shorter { rescheduleRequested.store(true, ordering: .relaxed) }
+            return needRestart
+        }
+    }
+
+    /// Set when a new configuration shortened the interval: healthy feeds
+    /// scheduled further out than the new interval are brought forward.
+    private let rescheduleRequested = Atomic(false)
 
     /// One line for `systemctl status`: feeds, failing feeds, articles, and
     /// what the last round did.
@@ -120,6 +155,7 @@ public final class Daemon: Sendable {
         let due = try await ledger.feeds().filter { feed in
             feed.disabledReason == nil && (all || (feed.nextPollAt ?? .distantPast) <= now)
         }
+        let configuration = self.configuration
         let poller = Poller(client: client, ledger: ledger, hosts: hosts, configuration: configuration, logger: logger)
         // A sliding window of polls: enough to keep every transfer slot of the
         // client busy, few enough that fetched bodies waiting to be parsed and

@@ -26,6 +26,10 @@ public actor Ledger {
     /// (SQLite's `data_version`): cheap enough to ask every second.
     public func externalChanges() throws(StoreError) -> Int64 { try registry.dataVersion() }
 
+    public func bringHealthyPollsForward(to latest: Date) throws(StoreError) {
+        try registry.bringHealthyPollsForward(to: latest)
+    }
+
     public func articleCount() throws(StoreError) -> Int { try store.count() }
 
     public func markParsing(feedID: String, bodyHash: String) throws(StoreError) {

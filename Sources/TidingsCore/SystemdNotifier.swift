@@ -48,6 +48,13 @@ public final class SystemdNotifier: Sendable {
         }
     }
 
+    /// CLOCK_MONOTONIC in microseconds, for `MONOTONIC_USEC=` beside `RELOADING=1`.
+    public static func monotonicMicroseconds() -> UInt64 {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return UInt64(t.tv_sec) * 1_000_000 + UInt64(t.tv_nsec) / 1_000
+    }
+
     /// `WATCHDOG=1`, at most every half watchdog interval.
     public func watchdogPing() {
         guard let interval = watchdogInterval else { return }

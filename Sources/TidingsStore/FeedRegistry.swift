@@ -96,6 +96,16 @@ public final class FeedRegistry {
             ])
     }
 
+    /// Healthy feeds due later than `latest` become due at `latest`: a
+    /// shorter interval takes effect now, not one old interval later.
+    /// Failing feeds keep their back-off.
+    public func bringHealthyPollsForward(to latest: Date) throws(StoreError) {
+        try db.prepare("""
+            UPDATE feeds SET next_poll_at = ?1 WHERE next_poll_at > ?1 AND consecutive_failures = 0
+              AND disabled_reason IS NULL
+            """).run([.real(latest.timeIntervalSince1970)])
+    }
+
     /// Changes whenever another connection commits to the database.
     public func dataVersion() throws(StoreError) -> Int64 {
         let stmt = try db.prepare("PRAGMA data_version")

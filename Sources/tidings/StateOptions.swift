@@ -6,8 +6,18 @@ import TidingsStore
 /// The `--state-dir` option every subcommand shares with `tidingsd`.
 struct StateOptions: ParsableArguments {
     @Option(name: .customLong("state-dir"),
-            help: "The daemon's state directory (the same flag as tidingsd's; default $TIDINGS_STATE_DIR, else ./state).")
-    var stateDirectory = ProcessInfo.processInfo.environment["TIDINGS_STATE_DIR"] ?? Configuration().stateDirectory
+            help: """
+                The daemon's state directory (the same flag as tidingsd's). Default: $TIDINGS_STATE_DIR, \
+                else the configuration file's state_directory, else ./state.
+                """)
+    var stateDirectory = StateOptions.defaultStateDirectory()
+
+    /// The daemon's own default, found as the daemon finds it.
+    static func defaultStateDirectory() -> String {
+        if let directory = ProcessInfo.processInfo.environment["TIDINGS_STATE_DIR"] { return directory }
+        if let path = Configuration.defaultPath(), let config = try? Configuration.load(path) { return config.stateDirectory }
+        return Configuration().stateDirectory
+    }
 
     /// The daemon's feed registry. `readOnly` for commands that only look:
     /// they never create a state where there is none.

@@ -19,7 +19,7 @@ struct TidingsDaemon: AsyncParsableCommand {
             """,
         version: TidingsVersion.string)
 
-    @Option(help: "A JSON configuration file (see README); flags given here override it.")
+    @Option(help: "A JSON configuration file (see README; default $TIDINGS_CONFIG, else /etc/tidings/tidings.json when it exists); flags override it.")
     var config: String?
 
     @Option(name: .customLong("state-dir"),
@@ -81,11 +81,30 @@ struct TidingsDaemon: AsyncParsableCommand {
             let added = try await daemon.importFeedList(feeds)
             logger.info("feed list imported", metadata: ["file": "\(feeds)", "feeds.added": "\(added)"])
         }
-        let service = PollingService(daemon: daemon, once: once, notifier: SystemdNotifier(), logger: logger)
-        let group = ServiceGroup(configuration: .init(
+        let notifier = SystemdNotifier()
+        let service = PollingService(daemon: daemon, once: once, notifier: notifier, logger: logger)
+        let command = self
+        let reloader = ReloadService {
+            notifier.send("RELOADING=1\nMONOTONIC_USEC=\(SystemdNotifier.monotonicMicroseconds())")
+            do {
+                let restart = daemon.reconfigure(try command.configuration())
+                logger.notice("configuration reloaded", metadata: [
+                    "interval.seconds": "\(Int(daemon.configuration.pollIntervalSeconds))",
+                    "needs.restart": "\(restart.isEmpty ? "-" : restart.joined(separator: ","))",
+                ])
+            } catch {
+                logger.error("configuration not reloaded; the previous one stays", metadata: ["error": "\(error)"])
+            }
+            notifier.send("READY=1")
+        }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             // The loop returns only once it was asked to stop (or, with
             // --once, after its round): that ends the group, cleanly.
-            services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
+            .init(service: service, successTerminationBehavior: .gracefullyShutdownGroup),
+        ]
+        if !once { services.append(.init(service: reloader, successTerminationBehavior: .gracefullyShutdownGroup)) }
+        let group = ServiceGroup(configuration: .init(
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         do {
@@ -101,7 +120,7 @@ struct TidingsDaemon: AsyncParsableCommand {
     /// The configuration in effect: the file, then the flags over it.
     private func configuration() throws -> Configuration {
         var config = Configuration()
-        if let path = self.config {
+        if let path = self.config ?? Configuration.defaultPath() {
             do { config = try Configuration.load(path) } catch { throw ValidationError("\(error)") }
         }
         let environment = ProcessInfo.processInfo.environment

@@ -24,6 +24,15 @@ import TidingsTestSupport
         #expect(config.fetch.maximumBodyBytes == Configuration().fetch.maximumBodyBytes)
     }
 
+    /// Whole numbers are numbers (on Linux they also cast to Bool, which
+    /// once made `{"move_confirmations": 1}` "not a number").
+    @Test func wholeNumbersAndBooleansAreReadAsWritten() throws {
+        let config = try Configuration.load(try write(#"{"move_confirmations": 1, "poll_interval_seconds": 1, "fetch": {"refuse_private_addresses": true}}"#))
+        #expect(config.moveConfirmations == 1)
+        #expect(config.pollIntervalSeconds == 1)
+        #expect(config.fetch.refusePrivateAddresses)
+    }
+
     /// The example `make install` ships loads, and says what the defaults are.
     @Test func theShippedExampleLoadsAndHoldsTheDefaults() throws {
         var example = try Configuration.load(TestPaths.repository + "/systemd/tidings.example.json")
@@ -40,6 +49,10 @@ import TidingsTestSupport
         (#"{"fetch": {"timeout": 5}}"#, "unknown key fetch.timeout"),
         (#"{"poll_interval_seconds": "soon"}"#, "poll_interval_seconds must be a number"),
         ("[1]", "not a JSON object"),
+        (#"{"move_confirmations": 1e300}"#, "move_confirmations must be a whole number"),
+        (#"{"move_confirmations": 2.5}"#, "move_confirmations must be a whole number"),
+        (#"{"fetch": {"refuse_private_addresses": 1}}"#, "refuse_private_addresses must be true or false"),
+        (#"{"poll_interval_seconds": true}"#, "poll_interval_seconds must be a number"),
     ])
     func mistakesAreReportedByName(json: String, message: String) throws {
         let path = try write(json)

@@ -172,6 +172,45 @@ import Glibc
         deinit { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
     }
 
+    /// `systemctl reload`: SIGHUP re-reads the file; a shorter interval takes
+    /// effect at once; a broken file is refused and the old one stays.
+    @Test func sighupReloadsTheConfigurationAndABrokenFileKeepsTheOldOne() throws {
+        let requests = Atomic(0)
+        let server = try TestHTTPServer { _ in
+            requests.add(1, ordering: .relaxed)
+            return .ok(PollingTests.rss(["r"]))
+        }
+        defer { server.stop() }
+        let root = TestPaths.temporaryDirectory("tidings-reload")
+        let notify = try NotifySocket(directory: root)
+        let config = root + "/tidings.json"
+        try #"{"poll_interval_seconds": 3600}"#.write(toFile: config, atomically: true, encoding: .utf8)
+        try (server.baseURL + "/feed\n").write(toFile: root + "/feeds.txt", atomically: true, encoding: .utf8)
+        let process = try ChildProcess.spawn("/usr/bin/env", [
+            "NOTIFY_SOCKET=\(notify.path)", Self.daemon, "--config", config, "--feeds", root + "/feeds.txt",
+            "--state-dir", root + "/state", "--output-dir", root + "/out",
+        ], stderr: root + "/log")
+        defer { process.signal(SIGKILL) }
+        #expect(Self.waitFor(20) { requests.load(ordering: .relaxed) == 1 && notify.saw("STATUS=") })
+        usleep(1_500_000)
+        #expect(requests.load(ordering: .relaxed) == 1, "polled again within the hour")
+
+        try #"{"poll_interval_seconds": 1}"#.write(toFile: config, atomically: true, encoding: .utf8)
+        process.signal(SIGHUP)
+        #expect(Self.waitFor(10) { requests.load(ordering: .relaxed) >= 3 }, "the new interval did not take effect")
+        #expect(notify.saw("RELOADING=1") && notify.messages.contains { $0.hasPrefix("RELOADING=1\nMONOTONIC_USEC=") })
+        #expect(Self.log(root + "/log").contains("<5>configuration reloaded interval.seconds=1"), "\(Self.log(root + "/log"))")
+
+        try #"{"poll_interval": 5}"#.write(toFile: config, atomically: true, encoding: .utf8)
+        process.signal(SIGHUP)
+        #expect(Self.waitFor(10) { Self.log(root + "/log").contains("configuration not reloaded") })
+        #expect(Self.log(root + "/log").contains("unknown key poll_interval"))
+        let before = requests.load(ordering: .relaxed)
+        #expect(Self.waitFor(10) { requests.load(ordering: .relaxed) >= before + 2 }, "stopped polling on the old configuration")
+        process.signal(SIGTERM)
+        #expect(process.wait().status == 0)
+    }
+
     @Test func systemdHearsReadyStatusWatchdogAndStopping() throws {
         let server = try TestHTTPServer { _ in .ok(PollingTests.rss(["n"])) }
         defer { server.stop() }
