@@ -18,7 +18,8 @@ INSTALL_ROOT = $(DESTDIR)$(PREFIX)
 SYSCONFDIR ?= /etc
 MAN_DATE ?= $(shell date -u +%Y-%m-%d)
 
-.PHONY: run test deps build release unit-tests conformance asan fuzz bench clean man install uninstall install-check
+.PHONY: run test deps build release static unit-tests conformance asan fuzz bench clean man install uninstall \
+  install-check systemd-check
 
 deps:
 	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -82,12 +83,17 @@ man: deps
 ## The configuration goes to SYSCONFDIR/tidings/tidings.json (default /etc)
 ## unless one is there; uninstall leaves it.
 ## Then: systemd-sysusers; systemd-tmpfiles --create; systemctl enable --now tidingsd
-install: release man
+## Installed executables carry the Swift runtime inside (--static-swift-stdlib):
+## the machine they run on needs Debian's libraries only, not a toolchain.
+static: deps
+	swift build -c release --static-swift-stdlib --scratch-path .build-static
+
+install: static man
 	install -d $(INSTALL_ROOT)/bin $(INSTALL_ROOT)/lib/systemd/system $(INSTALL_ROOT)/lib/sysusers.d \
 	  $(INSTALL_ROOT)/lib/tmpfiles.d $(INSTALL_ROOT)/share/man/man1 $(INSTALL_ROOT)/share/doc/tidings \
 	  $(INSTALL_ROOT)/share/bash-completion/completions $(INSTALL_ROOT)/share/zsh/site-functions \
 	  $(INSTALL_ROOT)/share/fish/vendor_completions.d
-	install -m 0755 .build/release/tidingsd .build/release/tidings $(INSTALL_ROOT)/bin/
+	install -m 0755 .build-static/release/tidingsd .build-static/release/tidings $(INSTALL_ROOT)/bin/
 	sed 's|/usr/local|$(PREFIX)|g' systemd/tidingsd.service > $(INSTALL_ROOT)/lib/systemd/system/tidingsd.service
 	install -m 0644 systemd/tidings.sysusers $(INSTALL_ROOT)/lib/sysusers.d/tidings.conf
 	install -m 0644 systemd/tidings.tmpfiles $(INSTALL_ROOT)/lib/tmpfiles.d/tidings.conf
@@ -99,9 +105,9 @@ install: release man
 	test -e $(DESTDIR)$(SYSCONFDIR)/tidings/tidings.json || \
 	  install -m 0644 systemd/tidings.example.json $(DESTDIR)$(SYSCONFDIR)/tidings/tidings.json
 	for tool in tidings tidingsd; do \
-	  .build/release/$$tool --generate-completion-script bash > $(INSTALL_ROOT)/share/bash-completion/completions/$$tool; \
-	  .build/release/$$tool --generate-completion-script zsh > $(INSTALL_ROOT)/share/zsh/site-functions/_$$tool; \
-	  .build/release/$$tool --generate-completion-script fish > $(INSTALL_ROOT)/share/fish/vendor_completions.d/$$tool.fish; \
+	  .build-static/release/$$tool --generate-completion-script bash > $(INSTALL_ROOT)/share/bash-completion/completions/$$tool; \
+	  .build-static/release/$$tool --generate-completion-script zsh > $(INSTALL_ROOT)/share/zsh/site-functions/_$$tool; \
+	  .build-static/release/$$tool --generate-completion-script fish > $(INSTALL_ROOT)/share/fish/vendor_completions.d/$$tool.fish; \
 	done
 
 INSTALLED_FILES = bin/tidingsd bin/tidings lib/systemd/system/tidingsd.service lib/sysusers.d/tidings.conf \
@@ -121,6 +127,14 @@ uninstall:
 install-check:
 	bash Tests/install_check.sh $(INSTALLED_FILES)
 
+## The unit as shipped under a real systemd: a Debian container booted with
+## systemd-nspawn gets what make install installs, and the check does what
+## the README tells an operator (see Tests/systemd_check.sh).
+systemd-check: deps
+	@command -v systemd-nspawn >/dev/null && command -v debootstrap >/dev/null || \
+	  $(SUDO) apt-get install -y -qq systemd-container debootstrap
+	bash Tests/systemd_check.sh
+
 ## Benchmarks beside peers, in a release build (not part of `make test`):
 ## the parser beside xmllint, then tidingsd --once against nginx.
 bench: deps
@@ -132,4 +146,4 @@ bench: deps
 	.build/release/tidings-bench poll
 
 clean:
-	rm -rf .build .build-asan .build-fuzz
+	rm -rf .build .build-asan .build-fuzz .build-static .build-systemd
