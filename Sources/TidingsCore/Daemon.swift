@@ -27,6 +27,12 @@ public final class Daemon: Sendable {
         ledger = try Ledger(configuration: configuration, crashedFeeds: crashed)
         CrashNote.install(stateDirectory: configuration.stateDirectory)
         client = HTTPClient(policy: configuration.fetch)
+        if let rebuilt = ledger.rebuiltIndex {
+            logger.notice("index rebuilt from the article files", metadata: [
+                "reason": "\(rebuilt.reason)", "articles": "\(rebuilt.articles)", "feeds.restored": "\(rebuilt.feedsRestored)",
+                "set.aside": "\(rebuilt.setAside ?? "-")", "unreadable": "\(rebuilt.unreadable.count)",
+            ])
+        }
         for feed in ledger.interruptedParses.counted {
             let metadata: Logger.Metadata = [
                 "feed.id": "\(feed.id)", "feed.url": "\(feed.url)", "parse.crashes": "\(feed.parseCrashes)",

@@ -15,10 +15,20 @@ public actor Ledger {
 
     /// - Parameter crashedFeeds: the feeds the last process's crash note
     ///   names (`CrashNote.collect`).
+    /// The index rebuilt from the article files at start, when the state
+    /// database was corrupt (set aside) or missing beside existing files.
+    public nonisolated let rebuiltIndex: IndexRecovery.Report?
+
     public init(configuration: Configuration, crashedFeeds: Set<String> = []) throws(StoreError) {
+        let setAside = try IndexRecovery.setAsideIfCorrupt(stateDirectory: configuration.stateDirectory)
         registry = try FeedRegistry(stateDirectory: configuration.stateDirectory)
         store = try ArticleStore(stateDirectory: configuration.stateDirectory,
                                  outputDirectory: configuration.outputDirectory)
+        var rebuilt = try IndexRecovery.rebuild(store: store, registry: registry,
+                                                reason: setAside.map { "the state database was corrupt: \($0.reason)" }
+                                                    ?? "the index was missing beside existing article files")
+        rebuilt?.setAside = setAside?.path
+        rebuiltIndex = rebuilt
         interruptedParses = try registry.recoverInterruptedParses(crashedFeeds: crashedFeeds)
     }
 

@@ -13,7 +13,7 @@ import TidingsModel
 /// next poll finds them (`recoverUnindexed`) and adopts their first sighting
 /// and revision, so nothing is lost and nothing is written twice.
 public final class ArticleStore {
-    private let db: Database
+    let db: Database
     public let outputDirectory: String
     private let staging: String
 
@@ -35,7 +35,6 @@ public final class ArticleStore {
         try Schema.migrate(db)
     }
 
-    /// Records the entries of one poll of one feed.
     /// How many articles the index holds.
     public func count() throws(StoreError) -> Int {
         let stmt = try db.prepare("SELECT count(*) FROM articles")
@@ -43,6 +42,7 @@ public final class ArticleStore {
         return Int(stmt.int(0) ?? 0)
     }
 
+    /// Records the entries of one poll of one feed.
     public func record(_ entries: [Entry], feed: FeedIdentity, at now: Date) throws(StoreError) -> Summary {
         var summary = Summary()
         var seen = Set<String>()

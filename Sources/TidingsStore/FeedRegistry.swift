@@ -5,7 +5,7 @@ import TidingsModel
 /// Both executables open it; SQLite's locking lets the CLI change the list
 /// while the daemon runs.
 public final class FeedRegistry {
-    private let db: Database
+    let db: Database
 
     public static let fileName = "tidings.sqlite3"
 

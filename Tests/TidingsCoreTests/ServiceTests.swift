@@ -234,3 +234,87 @@ import Glibc
         #expect(Self.waitFor(2) { notify.saw("STOPPING=1") }, "\(notify.messages)")
     }
 }
+
+/// The index is a cache of the article files: deleted or corrupted, it is
+/// rebuilt at start (or by `tidings reindex`) with the same ids, the feed
+/// list restored, and no file rewritten.
+@Suite(.timeLimit(.minutes(3))) struct IndexRebuildTests {
+    struct Setup {
+        let root: String
+        let arguments: [String]
+        let server: TestHTTPServer
+        var database: String { root + "/state/tidings.sqlite3" }
+        var articles: [String] { TestPaths.files(under: root + "/out/articles", suffix: ".json") }
+        func times() -> [String: Date] {
+            Dictionary(uniqueKeysWithValues: articles.map {
+                ($0, (try? FileManager.default.attributesOfItem(atPath: $0)[.modificationDate] as? Date) ?? .distantPast)
+            })
+        }
+    }
+
+    /// Two feeds polled once: six articles on disk.
+    static func polledState() throws -> Setup {
+        let server = try TestHTTPServer { request in
+            let name = String(request.path.dropFirst())
+            return .ok(PollingTests.rss(["\(name)-1", "\(name)-2", "\(name)-3"]))
+        }
+        let root = TestPaths.temporaryDirectory("tidings-reindex")
+        try ["a", "b"].map { "\(server.baseURL)/\($0)" }.joined(separator: "\n")
+            .write(toFile: root + "/feeds.txt", atomically: true, encoding: .utf8)
+        let arguments = ["--once", "--state-dir", root + "/state", "--output-dir", root + "/out"]
+        let first = try CommandLineTests.run(CommandLineTests.daemon, arguments + ["--feeds", root + "/feeds.txt"])
+        #expect(first.status == 0)
+        return Setup(root: root, arguments: arguments, server: server)
+    }
+
+    func expectRebuilt(_ setup: Setup, before: [String: Date], log: String) throws {
+        #expect(log.contains("<5>index rebuilt from the article files"), "\(log)")
+        #expect(log.contains("articles=6") && log.contains("feeds.restored=2"), "\(log)")
+        #expect(log.contains("articles: 0 new, 0 updated"), "the rebuilt index did not know the articles: \(log)")
+        #expect(setup.times() == before, "a file was rewritten")
+        let feeds = try FeedRegistry(stateDirectory: setup.root + "/state").all().map(\.url).sorted()
+        #expect(feeds == ["\(setup.server.baseURL)/a", "\(setup.server.baseURL)/b"])
+    }
+
+    @Test func aDeletedIndexIsRebuiltAtStart() throws {
+        let setup = try Self.polledState()
+        let before = setup.times()
+        #expect(before.count == 6)
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: setup.database + suffix) }
+        let run = try CommandLineTests.run(CommandLineTests.daemon, setup.arguments)
+        #expect(run.status == 0)
+        try expectRebuilt(setup, before: before, log: run.err + run.out)
+    }
+
+    @Test func aCorruptIndexIsSetAsideAndRebuiltAtStart() throws {
+        let setup = try Self.polledState()
+        let before = setup.times()
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: setup.database + suffix) }
+        try Data(repeating: 0x5A, count: 8192).write(to: URL(fileURLWithPath: setup.database))
+        let run = try CommandLineTests.run(CommandLineTests.daemon, setup.arguments)
+        #expect(run.status == 0, "\(run.err)")
+        try expectRebuilt(setup, before: before, log: run.err + run.out)
+        #expect(run.err.contains("the state database was corrupt"))
+        let aside = try FileManager.default.contentsOfDirectory(atPath: setup.root + "/state").filter { $0.contains(".corrupt-") }
+        #expect(aside.count == 1, "the corrupt database is kept aside for inspection")
+    }
+
+    @Test func reindexOnDemandKeepsIdsAndRefusesBesideARunningDaemon() throws {
+        let setup = try Self.polledState()
+        let before = setup.times()
+        let reindex = try CommandLineTests.run(CommandLineTests.cli, ["reindex", "--state-dir", setup.root + "/state",
+                                                                     "--output-dir", setup.root + "/out"])
+        #expect(reindex.status == 0)
+        #expect(reindex.out.contains("reindexed 6 articles"), "\(reindex.out)")
+        #expect(setup.times() == before)
+        let again = try CommandLineTests.run(CommandLineTests.daemon, setup.arguments)
+        #expect(again.out.contains("articles: 0 new, 0 updated"), "\(again.out)")
+
+        let daemon = try ChildProcess.spawn(CommandLineTests.daemon, Array(setup.arguments.dropFirst()), stderr: setup.root + "/log")
+        defer { daemon.signal(SIGKILL) }
+        #expect(ServiceTests.waitFor(20) { ServiceTests.log(setup.root + "/log").contains("daemon started") })
+        let refused = try CommandLineTests.run(CommandLineTests.cli, ["reindex", "--state-dir", setup.root + "/state",
+                                                                     "--output-dir", setup.root + "/out"])
+        #expect(refused.status == 1 && refused.err.contains("stop tidingsd before reindexing"), "\(refused.err)")
+    }
+}

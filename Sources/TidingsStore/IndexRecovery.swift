@@ -1,0 +1,78 @@
+import Foundation
+import TidingsModel
+
+/// A state database that is corrupt or gone is not the end of the output:
+/// every article file holds what the index keeps. At start a corrupt
+/// database is set aside (kept, renamed, for whoever wants to look) and a
+/// fresh one is rebuilt from the files, feed list included (each article
+/// names its feed's id and URL); nothing is lost and no file is rewritten.
+/// `tidings reindex` does the same on demand.
+public enum IndexRecovery {
+    public struct Report: Sendable {
+        public var reason: String
+        /// Where the corrupt database was moved, if it was.
+        public var setAside: String?
+        public var articles = 0
+        public var feedsRestored = 0
+        public var unreadable: [String] = []
+    }
+
+    /// Moves a database SQLite calls corrupt (or not a database at all)
+    /// aside, with its journal files; returns where and why. A healthy or
+    /// missing database is left alone (nil). Other failures (permissions)
+    /// are thrown: they are not corruption.
+    public static func setAsideIfCorrupt(stateDirectory: String, at now: Date = Date()) throws(StoreError) -> (path: String, reason: String)? {
+        let path = stateDirectory + "/" + FeedRegistry.fileName
+        guard FileSystem.exists(path) else { return nil }
+        let problem: String
+        do {
+            let db = try Database(path: path)
+            let check = try db.prepare("PRAGMA quick_check(1)")
+            _ = try check.step()
+            let verdict = check.text(0) ?? "unknown"
+            if verdict == "ok" { return nil }
+            problem = verdict
+        } catch .sqlite(let code, let message) where code == 11 || code == 26 {
+            problem = message
+        }
+        let aside = path + ".corrupt-" + String(Int(now.timeIntervalSince1970))
+        for suffix in ["", "-wal", "-shm"] where FileSystem.exists(path + suffix) {
+            if rename(path + suffix, aside + suffix) != 0 {
+                throw .io(path: path + suffix, errno: errno, message: "cannot set the corrupt database aside")
+            }
+        }
+        return (aside, problem)
+    }
+
+    /// Rebuilds the index from the article files when it holds no article
+    /// but files exist (a lost or set-aside database), or when `force`.
+    /// Feeds named by the articles and missing from the list are followed again.
+    public static func rebuild(store: ArticleStore, registry: FeedRegistry, reason: String,
+                               force: Bool = false) throws(StoreError) -> Report? {
+        let empty = try store.count() == 0
+        guard force || (empty && store.hasArticleFiles) else { return nil }
+        let found = try store.reindex()
+        var report = Report(reason: reason, articles: found.articles, unreadable: found.unreadable)
+        report.feedsRestored = try registry.restore(found.feeds)
+        return report
+    }
+}
+
+extension FeedRegistry {
+    /// Follows again the feeds articles were seen in, under their own ids,
+    /// when the list does not have them; returns how many it added.
+    public func restore(_ feeds: [TidingsMeta.FeedRef], at now: Date = Date()) throws(StoreError) -> Int {
+        var added = 0
+        try db.transaction { () throws(StoreError) in
+            let insert = try db.prepare("""
+                INSERT OR IGNORE INTO feeds (id, url, added_url, added_at, title, home_page_url) VALUES (?, ?, ?, ?, ?, ?)
+                """)
+            for feed in feeds {
+                try insert.run([.text(feed.id), .text(feed.url), .text(feed.url), .real(now.timeIntervalSince1970),
+                                .text(feed.title), .text(feed.homePageURL)])
+                added += db.changes
+            }
+        }
+        return added
+    }
+}

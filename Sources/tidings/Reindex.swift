@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import TidingsCore
+import TidingsStore
+
+struct Reindex: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rebuild the index from the article files.",
+        discussion: """
+            Every article file holds what the index keeps, so the index (and the list of feeds the \\
+            articles came from) can be rebuilt from them; no file is rewritten and ids stay the same. \\
+            A corrupt state database is set aside first. tidingsd does this by itself at start when \\
+            its database is corrupt or missing; stop it before running this command.
+            """)
+
+    @OptionGroup var state: StateOptions
+
+    @Option(name: .customLong("output-dir"),
+            help: "Where the article files are (default $TIDINGS_OUTPUT_DIR, else the configuration file's, else ./out).")
+    var outputDirectory = Reindex.defaultOutputDirectory()
+
+    static func defaultOutputDirectory() -> String {
+        if let directory = ProcessInfo.processInfo.environment["TIDINGS_OUTPUT_DIR"] { return directory }
+        if let path = Configuration.defaultPath(), let config = try? Configuration.load(path) { return config.outputDirectory }
+        return Configuration().outputDirectory
+    }
+
+    func run() throws {
+        let lock: StateLock
+        do {
+            lock = try StateLock(stateDirectory: state.stateDirectory)
+        } catch {
+            throw CLIError("\(error) (stop tidingsd before reindexing)")
+        }
+        let report: IndexRecovery.Report?
+        do {
+            let aside = try IndexRecovery.setAsideIfCorrupt(stateDirectory: state.stateDirectory)
+            let registry = try FeedRegistry(stateDirectory: state.stateDirectory)
+            let store = try ArticleStore(stateDirectory: state.stateDirectory, outputDirectory: outputDirectory)
+            report = try IndexRecovery.rebuild(store: store, registry: registry, reason: "tidings reindex", force: true)
+            if let aside { print("set aside a corrupt database as \(aside.path) (\(aside.reason))") }
+        } catch {
+            throw CLIError("cannot reindex: \(error)")
+        }
+        withExtendedLifetime(lock) {}
+        guard let report else { return }
+        print("reindexed \(report.articles) articles from \(outputDirectory)/articles; \(report.feedsRestored) feeds followed again")
+        for path in report.unreadable { print("unreadable, left alone: \(path)") }
+    }
+}
