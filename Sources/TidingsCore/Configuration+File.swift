@@ -45,6 +45,7 @@ extension Configuration {
             case "move_confirmations": config.moveConfirmations = try integer(value, key)
             case "move_minimum_span_seconds": config.moveMinimumSpanSeconds = try number(value, key)
             case "maximum_retry_after_seconds": config.maximumRetryAfterSeconds = try number(value, key)
+            case "storage_retry_seconds": config.storageRetrySeconds = try number(value, key)
             case "fetch":
                 guard let fetch = value as? [String: Any] else { throw FileError(description: "\(path): fetch must be an object") }
                 config.fetch = try fetchPolicy(fetch, path)

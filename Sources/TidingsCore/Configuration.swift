@@ -17,6 +17,9 @@ public struct Configuration: Sendable, Codable, Hashable {
     public var moveMinimumSpanSeconds: Double = 24 * 3600
     /// A `Retry-After` longer than this is cut to it.
     public var maximumRetryAfterSeconds: Double = 7 * 24 * 3600
+    /// A full or read-only disk pauses all polling; the first retry comes
+    /// after this long, then twice as long each time, up to half an hour.
+    public var storageRetrySeconds: Double = 30
     public var fetch = FetchPolicy()
 
     public init() {}

@@ -86,16 +86,63 @@ public final class Daemon: Sendable {
             "interval.seconds": "\(Int(configuration.pollIntervalSeconds))",
             "output": "\(configuration.outputDirectory)", "state": "\(configuration.stateDirectory)",
         ])
+        var storageAttempts = 0
         try await withTaskCancellationHandler {
             while !Task.isCancelled {
                 let summary = try await pollRound(all: false, heartbeat: heartbeat)
                 if summary.polled > 0 { logger.info("poll round finished", metadata: ["summary": "\(summary)"]) }
                 await roundFinished(summary)
+                if let fault = summary.storageFault {
+                    // Back-off carries over when the disk fills again right
+                    // after a resume: retries space out instead of looping.
+                    storageAttempts = await pauseUntilStorageIsWritable(fault, attempt: storageAttempts, heartbeat: heartbeat)
+                    continue
+                }
+                storageAttempts = 0
                 try await waitForWork(heartbeat: heartbeat)
             }
         } onCancel: {
             client.shutdown()
         }
+    }
+
+    /// A disk that is full or read-only is nothing any feed did: instead of
+    /// failing (and refetching) feed after feed, all polling pauses. The
+    /// daemon retries after `storageRetrySeconds`, doubling up to half an
+    /// hour, by writing a probe the way articles are written; the pause and
+    /// its reason are in the state for `tidings status`. Feeds whose
+    /// articles could not be written kept their validators and stay due, so
+    /// nothing is lost: they are fetched and written once polling resumes.
+    /// Returns the attempt count reached, for the next pause to continue from.
+    private func pauseUntilStorageIsWritable(_ fault: String, attempt start: Int,
+                                             heartbeat: @Sendable () -> Void) async -> Int {
+        let since = Date()
+        var reason = fault
+        var attempt = start
+        while !Task.isCancelled {
+            let delay = min(configuration.storageRetrySeconds * pow(2, Double(min(attempt, 20))), 1800)
+            let retryAt = Date().addingTimeInterval(delay)
+            logger.error("polling paused: storage cannot be written", metadata: [
+                "error": "\(reason)", "retry.seconds": "\(Int(delay))",
+            ])
+            try? await ledger.recordStoragePause(.init(reason: reason, since: since, retryAt: retryAt))
+            while !Task.isCancelled, retryAt.timeIntervalSinceNow > 0 {
+                try? await Task.sleep(nanoseconds: UInt64(min(retryAt.timeIntervalSinceNow, Self.wakeInterval) * 1e9))
+                heartbeat()
+            }
+            attempt += 1
+            if Task.isCancelled { return attempt }
+            do {
+                try await ledger.probeStorage()
+                logger.notice("storage writable again; polling resumed", metadata: [
+                    "paused.seconds": "\(Int(Date().timeIntervalSince(since)))",
+                ])
+                return attempt
+            } catch {
+                reason = error.description
+            }
+        }
+        return attempt
     }
 
     /// Sleeps until the next feed is due, waking every `wakeInterval` to
@@ -170,7 +217,8 @@ public final class Daemon: Sendable {
         return await withTaskGroup(of: PollOutcome.self) { group in
             var summary = PollSummary()
             for (started, feed) in due.enumerated() {
-                if Task.isCancelled { break }
+                // Stopping, or storage cannot be written: start no more polls.
+                if Task.isCancelled || summary.storageFault != nil { break }
                 if started >= window, let outcome = await group.next() {
                     summary.add(outcome)
                     heartbeat()

@@ -40,6 +40,17 @@ public actor Ledger {
         try registry.bringHealthyPollsForward(to: latest)
     }
 
+    /// Whether articles and state can be written again after a storage
+    /// fault: a probe file in the output, and the pause cleared in the state.
+    public func probeStorage() throws(StoreError) {
+        try store.probeWritable()
+        try registry.setStoragePause(nil)
+    }
+
+    public func recordStoragePause(_ pause: FeedRegistry.StoragePause) throws(StoreError) {
+        try registry.setStoragePause(pause)
+    }
+
     public func articleCount() throws(StoreError) -> Int { try store.count() }
 
     public func markParsing(feedID: String, bodyHash: String) throws(StoreError) {

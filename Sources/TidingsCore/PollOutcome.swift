@@ -9,6 +9,9 @@ public enum PollOutcome: Sendable, Hashable {
     case skipped
     /// Not polled this time: its host asked everyone to wait.
     case deferred
+    /// Fetched, but the articles or the feed's state could not be written
+    /// (disk full, read-only): nothing recorded, the feed stays due.
+    case storageUnavailable(String)
 
     public var isFailure: Bool { if case .failed = self { true } else { false } }
 }
@@ -21,6 +24,8 @@ public struct PollSummary: Sendable, Hashable, CustomStringConvertible {
     public var newArticles = 0
     public var updatedArticles = 0
     public var deferred = 0
+    /// The first storage fault of the round, if any: polling pauses.
+    public var storageFault: String?
 
     public init() {}
 
@@ -29,6 +34,9 @@ public struct PollSummary: Sendable, Hashable, CustomStringConvertible {
         case .skipped: return
         case .deferred:
             deferred += 1
+            return
+        case .storageUnavailable(let why):
+            if storageFault == nil { storageFault = why }
             return
         case .notModified: notModified += 1
         case .failed: failed += 1
@@ -43,5 +51,6 @@ public struct PollSummary: Sendable, Hashable, CustomStringConvertible {
         "polled \(polled) feeds: \(notModified) not modified, \(failed) failed; "
             + "articles: \(newArticles) new, \(updatedArticles) updated"
             + (deferred > 0 ? "; \(deferred) deferred (host asked to wait)" : "")
+            + (storageFault.map { "; storage unavailable: \($0)" } ?? "")
     }
 }

@@ -52,16 +52,25 @@ public struct Poller: Sendable {
         } catch {
             outcome = fail(&feed, result: error.kind, message: error.description, now: now, log: log)
         }
+        // Nothing recorded: the feed stays due and is polled again once
+        // the daemon can write (see Daemon's storage pause).
+        if case .storageUnavailable = outcome { return outcome }
         feed.lastPollAt = now
-        await save(feed, log: log)
+        if let fault = await save(feed, log: log) { return .storageUnavailable(fault) }
         return outcome
     }
 
-    private func save(_ feed: FeedRecord, log: Logger) async {
+    /// Saves the feed's record; returns the fault when the state cannot be
+    /// written at all (disk full), which pauses polling instead of
+    /// refetching a feed whose back-off was never stored.
+    @discardableResult
+    private func save(_ feed: FeedRecord, log: Logger) async -> String? {
         do {
             try await ledger.save(feed)
+            return nil
         } catch {
             log.error("cannot save feed state", metadata: ["error": "\(error)"])
+            return error.isStorageUnavailable ? error.description : nil
         }
     }
 
@@ -141,6 +150,10 @@ public struct Poller: Sendable {
             return .updated(new: summary.new, updated: summary.updated, unchanged: summary.unchanged)
         } catch {
             // Validators are not advanced: the next poll fetches and records again.
+            if error.isStorageUnavailable {
+                log.error("cannot write articles", metadata: ["error": "\(error)"])
+                return .storageUnavailable(error.description)
+            }
             return fail(&feed, result: "store", message: error.description, now: now, log: log)
         }
     }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import TidingsModel
 
 /// Dedup index and article files, kept consistent with each other.
@@ -34,6 +37,18 @@ public final class ArticleStore {
         db = try Database(path: stateDirectory + "/tidings.sqlite3")
         try Schema.migrate(db)
     }
+
+    /// Whether the output can take articles again: a file written the way
+    /// articles are (staging, fsync, rename), then removed. 256 KiB, more
+    /// than nearly any article, so that a disk with a few bytes free does
+    /// not pass for writable and send the daemon back to fetching.
+    public func probeWritable() throws(StoreError) {
+        let probe = staging + "/probe.check"
+        defer { unlink(probe) }
+        try FileSystem.replaceAtomically(probe, with: [UInt8](repeating: 0x0A, count: Self.probeBytes), stagingDirectory: staging)
+    }
+
+    public static let probeBytes = 256 << 10
 
     /// How many articles the index holds.
     public func count() throws(StoreError) -> Int {

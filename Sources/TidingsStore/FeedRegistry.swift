@@ -113,6 +113,41 @@ public final class FeedRegistry {
         return stmt.int(0) ?? 0
     }
 
+    // MARK: - The daemon's own state
+
+    /// Polling paused because storage cannot be written: why, since when,
+    /// and when the daemon tries again. Nil when polling runs.
+    public struct StoragePause: Sendable, Equatable {
+        public var reason: String
+        public var since: Date
+        public var retryAt: Date
+        public init(reason: String, since: Date, retryAt: Date) {
+            self.reason = reason
+            self.since = since
+            self.retryAt = retryAt
+        }
+    }
+
+    public func setStoragePause(_ pause: StoragePause?) throws(StoreError) {
+        try db.transaction { () throws(StoreError) in
+            try db.execute("DELETE FROM daemon_state WHERE key LIKE 'storage_pause.%'")
+            guard let pause else { return }
+            let insert = try db.prepare("INSERT INTO daemon_state (key, value) VALUES (?, ?)")
+            try insert.run([.text("storage_pause.reason"), .text(pause.reason)])
+            try insert.run([.text("storage_pause.since"), .text(String(pause.since.timeIntervalSince1970))])
+            try insert.run([.text("storage_pause.retry_at"), .text(String(pause.retryAt.timeIntervalSince1970))])
+        }
+    }
+
+    public func storagePause() throws(StoreError) -> StoragePause? {
+        let stmt = try db.prepare("SELECT key, value FROM daemon_state WHERE key LIKE 'storage_pause.%'")
+        var values: [String: String] = [:]
+        while try stmt.step() { values[stmt.text(0) ?? ""] = stmt.text(1) }
+        guard let reason = values["storage_pause.reason"], let since = values["storage_pause.since"].flatMap(Double.init),
+              let retry = values["storage_pause.retry_at"].flatMap(Double.init) else { return nil }
+        return StoragePause(reason: reason, since: Date(timeIntervalSince1970: since), retryAt: Date(timeIntervalSince1970: retry))
+    }
+
     // MARK: - Parse marks
 
     /// Records, before parsing, that the feed's body with this hash is

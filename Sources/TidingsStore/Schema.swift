@@ -49,6 +49,14 @@ enum Schema {
             started_at REAL NOT NULL
         );
         """,
+        // 3: what the daemon as a whole is going through (a storage pause),
+        // for `tidings status`.
+        """
+        CREATE TABLE daemon_state (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """,
     ]
 
     /// Brings the schema up to date. The version is read inside the write

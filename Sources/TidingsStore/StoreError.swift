@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Failures of the state database and the article files. One type for the layer.
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case sqlite(code: Int32, message: String)
@@ -5,10 +9,21 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case encoding(String)
     case notFound(String)
 
+    /// The disk is full, over quota or read-only, or the directory is not
+    /// writable: nothing any feed did, and nothing a retry of that feed
+    /// mends. The daemon pauses all polling until it can write again.
+    public var isStorageUnavailable: Bool {
+        switch self {
+        case .io(_, let e, _): [ENOSPC, EDQUOT, EROFS, EACCES, EPERM].contains(e)
+        case .sqlite(let code, _): code == 13 || code == 8  // SQLITE_FULL, SQLITE_READONLY
+        default: false
+        }
+    }
+
     public var description: String {
         switch self {
         case .sqlite(let code, let message): "database: \(message) (sqlite \(code))"
-        case .io(let path, let e, let message): "io: \(message) \(path) (errno \(e))"
+        case .io(let path, let e, let message): "io: \(message) \(path): \(String(cString: strerror(e))) (errno \(e))"
         case .encoding(let why): "encoding: \(why)"
         case .notFound(let what): "not found: \(what)"
         }

@@ -17,7 +17,13 @@ struct Status: ParsableCommand {
     var json = false
 
     func run() throws {
-        let feeds = try state.registry(readOnly: true).all()
+        let registry = try state.registry(readOnly: true)
+        let feeds = try registry.all()
+        if let pause = try? registry.storagePause() {
+            let message = "tidings: polling paused since \(Timestamp.format(pause.since)): \(pause.reason); "
+                + "next try \(Self.relative(pause.retryAt, now: Date()))\n"
+            FileHandle.standardError.write(Data(message.utf8))
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

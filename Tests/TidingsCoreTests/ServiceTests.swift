@@ -318,3 +318,67 @@ import Glibc
         #expect(refused.status == 1 && refused.err.contains("stop tidingsd before reindexing"), "\(refused.err)")
     }
 }
+
+/// A full disk is not a feed's fault: polling pauses (no refetching, the
+/// pause shown by `tidings status`), probes with back-off, and resumes when
+/// space returns, losing nothing. The output is a tiny tmpfs the test
+/// mounts, so it needs root (CI runs as root).
+@Suite(.timeLimit(.minutes(3)), .enabled(if: getuid() == 0)) struct FullDiskTests {
+    @Test func aFullOutputPausesPollingAndResumesWhenSpaceReturnsLosingNothing() throws {
+        let requests = Atomic(0)
+        let text = String(repeating: "A paragraph that takes some room on a small disk. ", count: 80)
+        let server = try TestHTTPServer { _ in
+            requests.add(1, ordering: .relaxed)
+            return .ok("<rss version=\"2.0\"><channel><title>Big</title>"
+                + (0..<5).map { "<item><guid>\($0)</guid><title>Item \($0)</title><description>\(text)</description></item>" }.joined()
+                + "</channel></rss>")
+        }
+        defer { server.stop() }
+        let root = TestPaths.temporaryDirectory("tidings-full")
+        let out = root + "/out"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let mounted = try ChildProcess.spawn("/bin/mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", out]).wait()
+        try #require(mounted.status == 0, "cannot mount a tmpfs at \(out)")
+        defer { _ = try? ChildProcess.spawn("/bin/umount", ["-l", out]).wait() }
+        // Fill the disk but for a few kilobytes: less than one article needs.
+        var stats = statvfs()
+        statvfs(out, &stats)
+        let free = Int(stats.f_bavail) * Int(stats.f_frsize)
+        let filler = out + "/filler"
+        FileManager.default.createFile(atPath: filler, contents: Data(count: max(0, free - 6 * 1024)))
+
+        try #"{"storage_retry_seconds": 1}"#.write(toFile: root + "/tidings.json", atomically: true, encoding: .utf8)
+        try (server.baseURL + "/feed\n").write(toFile: root + "/feeds.txt", atomically: true, encoding: .utf8)
+        let daemon = try ChildProcess.spawn(CommandLineTests.daemon, [
+            "--config", root + "/tidings.json", "--feeds", root + "/feeds.txt", "--state-dir", root + "/state", "--output-dir", out,
+        ], stderr: root + "/log")
+        defer { daemon.signal(SIGKILL) }
+        #expect(ServiceTests.waitFor(20) { ServiceTests.log(root + "/log").contains("polling paused: storage cannot be written") },
+                "\(ServiceTests.log(root + "/log"))")
+        #expect(ServiceTests.log(root + "/log").contains("No space left on device"))
+
+        // Paused: the feed is not fetched again while the disk stays full,
+        // though the daemon keeps probing (1 s, 2 s, 4 s...).
+        let fetched = requests.load(ordering: .relaxed)
+        usleep(3_500_000)
+        #expect(requests.load(ordering: .relaxed) == fetched, "refetched while the disk was full")
+        let status = try CommandLineTests.run(CommandLineTests.cli, ["status", "--state-dir", root + "/state"])
+        #expect(status.err.contains("polling paused since") && status.err.contains("No space left on device"), "\(status.err)")
+        #expect(status.out.contains("\tnever\t") || !status.out.contains("\tstore\t"), "the feed was charged with a failure")
+
+        // Space returns: polling resumes and every article is written.
+        try FileManager.default.removeItem(atPath: filler)
+        #expect(ServiceTests.waitFor(20) { ServiceTests.log(root + "/log").contains("storage writable again; polling resumed") })
+        #expect(ServiceTests.waitFor(20) { TestPaths.files(under: out + "/articles", suffix: ".json").count == 5 })
+        for file in TestPaths.files(under: out + "/articles", suffix: ".json") {
+            #expect((try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file)))) != nil, "partial \(file)")
+        }
+        #expect(TestPaths.files(under: out + "/.staging", suffix: "").isEmpty)
+        let after = try CommandLineTests.run(CommandLineTests.cli, ["status", "--state-dir", root + "/state"])
+        #expect(!after.err.contains("polling paused"), "\(after.err)")
+        let record = try #require(try FeedRegistry(stateDirectory: root + "/state").all().first)
+        #expect(record.consecutiveFailures == 0 && record.lastResult == "ok")
+        daemon.signal(SIGTERM)
+        #expect(daemon.wait().status == 0)
+    }
+}
