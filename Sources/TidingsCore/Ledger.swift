@@ -9,6 +9,13 @@ public actor Ledger {
     private let registry: FeedRegistry
     private let store: ArticleStore
 
+    /// SQLite and fsync block: the ledger's work runs on a thread of its
+    /// own, never on the cooperative pool (see `ThreadExecutor`).
+    private let executor = ThreadExecutor(name: "tidings-ledger")
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    deinit { executor.stop() }
+
     /// Parses a dead process left unfinished, sorted at start into crashes
     /// and deaths from outside (see `FeedRegistry.recoverInterruptedParses`).
     public nonisolated let interruptedParses: FeedRegistry.Recovery

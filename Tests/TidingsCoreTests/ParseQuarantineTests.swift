@@ -106,6 +106,10 @@ import Glibc
         let process = try QuietProcess.start(daemon, arguments, environment: ["SWIFT_BACKTRACE": "enable=no"])
         let marked = try waitForParseMark(of: bigID, since: started, stateDirectory: root + "/state", while: process)
         try #require(marked, "the daemon never marked the big feed's parse")
+        // The mark is written just before the parse starts (and before its
+        // feed is named in the crash note); the parse takes seconds: a
+        // moment later the process is surely inside it.
+        usleep(300_000)
         kill(process.processIdentifier, signal)
         process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == signal)
