@@ -2,11 +2,24 @@ import Foundation
 import TidingsFetching
 
 /// The configuration file: JSON with snake_case keys, every key optional,
-/// defaults from `Configuration()`. Unknown keys are an error, so a typo
-/// is reported instead of silently ignored.
+/// defaults from `Configuration()`. Every mistake in a file is reported at
+/// once, each with its key: an unknown key (a typo is not ignored), a value
+/// of the wrong type, a number out of range.
+///
+/// Why JSON and hand-checked keys rather than TOML through TOMLKit: TOMLKit
+/// 0.6.0 depends on karwa/swift-checkit, which the package mirror here does
+/// not carry, so it cannot resolve (tried 2026-11-29).
 extension Configuration {
     public struct FileError: Error, CustomStringConvertible {
         public let description: String
+        /// Each mistake, one per line of `description` after the file name.
+        public let problems: [String]
+
+        init(_ path: String, _ problems: [String]) {
+            self.problems = problems
+            description = problems.count == 1 ? "\(path): \(problems[0])"
+                : "\(path): \(problems.count) mistakes:\n" + problems.map { "  \($0)" }.joined(separator: "\n")
+        }
     }
 
     /// Where both executables look for the configuration when none is
@@ -17,91 +30,131 @@ extension Configuration {
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 
-    public static func load(_ path: String) throws -> Configuration {
+    /// The shortest poll interval allowed: publishers are owed that much.
+    /// Tests pass `allowShortIntervals`.
+    public static let minimumIntervalSeconds: Double = 60
+
+    public static func load(_ path: String, allowShortIntervals: Bool = false) throws(FileError) -> Configuration {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw FileError(description: "cannot read configuration \(path)")
+            throw FileError(path, ["cannot read the file"])
         }
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw FileError(description: "\(path): not a JSON object")
+            throw FileError(path, ["not a JSON object"])
         }
+        var reader = Reader()
         var config = Configuration()
-        do {
-            try apply(object, to: &config, path)
-        } catch let error as FileError where !error.description.hasPrefix(path) {
-            // Every message names the file, as the README promises.
-            throw FileError(description: "\(path): \(error.description)")
-        }
+        reader.apply(object, to: &config)
+        reader.problems += config.problems(allowShortIntervals: allowShortIntervals)
+        guard reader.problems.isEmpty else { throw FileError(path, reader.problems) }
         return config
     }
 
-    private static func apply(_ object: [String: Any], to config: inout Configuration, _ path: String) throws {
-        for (key, value) in object {
-            switch key {
-            case "state_directory": config.stateDirectory = try string(value, key)
-            case "output_directory": config.outputDirectory = try string(value, key)
-            case "poll_interval_seconds": config.pollIntervalSeconds = try number(value, key)
-            case "maximum_backoff_seconds": config.maximumBackoffSeconds = try number(value, key)
-            case "maximum_document_bytes": config.maximumDocumentBytes = try integer(value, key)
-            case "move_confirmations": config.moveConfirmations = try integer(value, key)
-            case "move_minimum_span_seconds": config.moveMinimumSpanSeconds = try number(value, key)
-            case "maximum_retry_after_seconds": config.maximumRetryAfterSeconds = try number(value, key)
-            case "storage_retry_seconds": config.storageRetrySeconds = try number(value, key)
-            case "fetch":
-                guard let fetch = value as? [String: Any] else { throw FileError(description: "\(path): fetch must be an object") }
-                config.fetch = try fetchPolicy(fetch, path)
-            default:
-                throw FileError(description: "\(path): unknown key \(key)")
-            }
+    /// Values out of range, by key; empty when the configuration is usable.
+    public func problems(allowShortIntervals: Bool = false) -> [String] {
+        var out: [String] = []
+        let floor = allowShortIntervals ? 0.001 : Self.minimumIntervalSeconds
+        func atLeast(_ value: Double, _ minimum: Double, _ key: String) {
+            if value < minimum { out.append("\(key) must be at least \(minimum.formatted), not \(value.formatted)") }
         }
+        atLeast(pollIntervalSeconds, floor, "poll_interval_seconds")
+        atLeast(maximumBackoffSeconds, pollIntervalSeconds, "maximum_backoff_seconds")
+        atLeast(Double(maximumDocumentBytes), 1024, "maximum_document_bytes")
+        atLeast(Double(moveConfirmations), 1, "move_confirmations")
+        atLeast(maximumRetryAfterSeconds, 1, "maximum_retry_after_seconds")
+        atLeast(storageRetrySeconds, allowShortIntervals ? 0.001 : 1, "storage_retry_seconds")
+        atLeast(Double(fetch.connectTimeoutSeconds), 1, "fetch.connect_timeout_seconds")
+        atLeast(Double(fetch.totalTimeoutSeconds), 1, "fetch.total_timeout_seconds")
+        atLeast(Double(fetch.maximumBodyBytes), 1024, "fetch.maximum_body_bytes")
+        atLeast(Double(fetch.maximumConcurrentTransfers), 1, "fetch.maximum_concurrent_transfers")
+        atLeast(Double(fetch.maximumTransfersPerHost), 1, "fetch.maximum_transfers_per_host")
+        if stateDirectory.isEmpty { out.append("state_directory must not be empty") }
+        if outputDirectory.isEmpty { out.append("output_directory must not be empty") }
+        return out
     }
 
-    private static func fetchPolicy(_ object: [String: Any], _ path: String) throws -> FetchPolicy {
-        var p = FetchPolicy()
-        for (key, value) in object {
-            switch key {
-            case "connect_timeout_seconds": p.connectTimeoutSeconds = try integer(value, key)
-            case "total_timeout_seconds": p.totalTimeoutSeconds = try integer(value, key)
-            case "low_speed_bytes_per_second": p.lowSpeedBytesPerSecond = try integer(value, key)
-            case "low_speed_seconds": p.lowSpeedSeconds = try integer(value, key)
-            case "maximum_body_bytes": p.maximumBodyBytes = try integer(value, key)
-            case "maximum_redirects": p.maximumRedirects = try integer(value, key)
-            case "maximum_concurrent_transfers": p.maximumConcurrentTransfers = try integer(value, key)
-            case "maximum_transfers_per_host": p.maximumTransfersPerHost = try integer(value, key)
-            case "user_agent": p.userAgent = try string(value, key)
-            case "refuse_private_addresses":
-                guard let n = value as? NSNumber, String(cString: n.objCType) == "c" else {
-                    throw FileError(description: "\(key) must be true or false")
+    /// Reads keys into a configuration, collecting every problem instead of
+    /// stopping at the first.
+    private struct Reader {
+        var problems: [String] = []
+
+        mutating func apply(_ object: [String: Any], to config: inout Configuration) {
+            for key in object.keys.sorted() {
+                let value = object[key]!
+                switch key {
+                case "state_directory": string(value, key).map { config.stateDirectory = $0 }
+                case "output_directory": string(value, key).map { config.outputDirectory = $0 }
+                case "poll_interval_seconds": number(value, key).map { config.pollIntervalSeconds = $0 }
+                case "maximum_backoff_seconds": number(value, key).map { config.maximumBackoffSeconds = $0 }
+                case "maximum_document_bytes": integer(value, key).map { config.maximumDocumentBytes = $0 }
+                case "move_confirmations": integer(value, key).map { config.moveConfirmations = $0 }
+                case "move_minimum_span_seconds": number(value, key).map { config.moveMinimumSpanSeconds = $0 }
+                case "maximum_retry_after_seconds": number(value, key).map { config.maximumRetryAfterSeconds = $0 }
+                case "storage_retry_seconds": number(value, key).map { config.storageRetrySeconds = $0 }
+                case "fetch":
+                    guard let fetch = value as? [String: Any] else {
+                        problems.append("fetch must be an object")
+                        continue
+                    }
+                    apply(fetch, to: &config.fetch)
+                default:
+                    problems.append("unknown key \(key)")
                 }
-                let b = n.boolValue
-                p.refusePrivateAddresses = b
-            default:
-                throw FileError(description: "\(path): unknown key fetch.\(key)")
             }
         }
-        return p
-    }
 
-    private static func string(_ v: Any, _ key: String) throws -> String {
-        guard let s = v as? String else { throw FileError(description: "\(key) must be a string") }
-        return s
-    }
-
-    /// A JSON number. On Linux every JSON number is also castable to Bool,
-    /// so booleans are told apart by the number's own type code ("c").
-    private static func number(_ v: Any, _ key: String) throws -> Double {
-        guard let n = v as? NSNumber, String(cString: n.objCType) != "c", n.doubleValue.isFinite else {
-            throw FileError(description: "\(key) must be a number")
+        mutating func apply(_ object: [String: Any], to p: inout FetchPolicy) {
+            for key in object.keys.sorted() {
+                let value = object[key]!
+                let name = "fetch." + key
+                switch key {
+                case "connect_timeout_seconds": integer(value, name).map { p.connectTimeoutSeconds = $0 }
+                case "total_timeout_seconds": integer(value, name).map { p.totalTimeoutSeconds = $0 }
+                case "low_speed_bytes_per_second": integer(value, name).map { p.lowSpeedBytesPerSecond = $0 }
+                case "low_speed_seconds": integer(value, name).map { p.lowSpeedSeconds = $0 }
+                case "maximum_body_bytes": integer(value, name).map { p.maximumBodyBytes = $0 }
+                case "maximum_redirects": integer(value, name).map { p.maximumRedirects = $0 }
+                case "maximum_concurrent_transfers": integer(value, name).map { p.maximumConcurrentTransfers = $0 }
+                case "maximum_transfers_per_host": integer(value, name).map { p.maximumTransfersPerHost = $0 }
+                case "user_agent": string(value, name).map { p.userAgent = $0 }
+                case "refuse_private_addresses": boolean(value, name).map { p.refusePrivateAddresses = $0 }
+                default: problems.append("unknown key \(name)")
+                }
+            }
         }
-        return n.doubleValue
-    }
 
-    /// A whole, non-negative number that fits an Int: `1e300` or `2.5`
-    /// is an error, not a crash or a silent truncation.
-    private static func integer(_ v: Any, _ key: String) throws -> Int {
-        let d = try number(v, key)
-        guard d >= 0, d <= Double(Int32.max) * 1024, d.rounded() == d else {
-            throw FileError(description: "\(key) must be a whole number from 0 to \(Int(Int32.max) * 1024)")
+        mutating func string(_ v: Any, _ key: String) -> String? {
+            if let s = v as? String { return s }
+            problems.append("\(key) must be a string")
+            return nil
         }
-        return Int(d)
+
+        /// A JSON number. On Linux every JSON number is also castable to
+        /// Bool, so booleans are told apart by the number's type code ("c").
+        mutating func number(_ v: Any, _ key: String) -> Double? {
+            if let n = v as? NSNumber, String(cString: n.objCType) != "c", n.doubleValue.isFinite { return n.doubleValue }
+            problems.append("\(key) must be a number")
+            return nil
+        }
+
+        /// A whole, non-negative number that fits an Int: `1e300` or `2.5`
+        /// is an error, not a crash or a silent truncation.
+        mutating func integer(_ v: Any, _ key: String) -> Int? {
+            guard let d = number(v, key) else { return nil }
+            let maximum = Double(Int32.max) * 1024
+            if d >= 0, d <= maximum, d.rounded() == d { return Int(d) }
+            problems.append("\(key) must be a whole number from 0 to \(Int(maximum))")
+            return nil
+        }
+
+        mutating func boolean(_ v: Any, _ key: String) -> Bool? {
+            if let n = v as? NSNumber, String(cString: n.objCType) == "c" { return n.boolValue }
+            problems.append("\(key) must be true or false")
+            return nil
+        }
     }
+}
+
+private extension Double {
+    /// 60 rather than 60.0 in messages.
+    var formatted: String { rounded() == self && abs(self) < 1e15 ? String(Int(self)) : String(self) }
 }

@@ -49,6 +49,17 @@ struct TidingsDaemon: AsyncParsableCommand {
     @Flag(help: "Log debug messages too.")
     var verbose = false
 
+    @Flag(name: .customLong("check-config"),
+          help: "Check the configuration in effect (file, environment, flags), report every mistake, and exit: 0 when usable, 64 otherwise.")
+    var checkConfig = false
+
+    @Flag(name: .customLong("print-config"), help: "Print the configuration in effect as JSON and exit.")
+    var printConfig = false
+
+    /// Tests poll every second; publishers are owed at least a minute.
+    @Flag(name: .customLong("allow-short-intervals"), help: .hidden)
+    var allowShortIntervals = false
+
     func run() async throws {
         let level: Logger.Level = verbose ? .debug : .info
         LoggingSystem.bootstrap { label in
@@ -58,6 +69,17 @@ struct TidingsDaemon: AsyncParsableCommand {
         }
         let logger = Logger(label: "tidingsd")
         let config = try configuration()
+        if checkConfig {
+            print("configuration ok: state \(config.stateDirectory), output \(config.outputDirectory), interval \(Int(config.pollIntervalSeconds)) s")
+            return
+        }
+        if printConfig {
+            let encoder = JSONEncoder()
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(config), as: UTF8.self))
+            return
+        }
 
         // The lock comes before anything in the state directory is touched.
         let lock: StateLock
@@ -117,25 +139,34 @@ struct TidingsDaemon: AsyncParsableCommand {
         logger.info("daemon stopped")
     }
 
-    /// The configuration in effect: the file, then the flags over it.
-    private func configuration() throws -> Configuration {
+    /// The configuration in effect: the file, then `TIDINGS_*` environment
+    /// variables, then the flags; every mistake reported at once.
+    func configuration() throws -> Configuration {
         var config = Configuration()
         if let path = self.config ?? Configuration.defaultPath() {
-            do { config = try Configuration.load(path) } catch { throw ValidationError("\(error)") }
+            do { config = try Configuration.load(path, allowShortIntervals: allowShortIntervals) } catch {
+                throw ValidationError("\(error)")
+            }
         }
+        var problems: [String] = []
         let environment = ProcessInfo.processInfo.environment
         if let directory = environment["TIDINGS_STATE_DIR"] { config.stateDirectory = directory }
         if let directory = environment["TIDINGS_OUTPUT_DIR"] { config.outputDirectory = directory }
-        if let interval {
-            guard let seconds = Duration.seconds(parsing: interval), seconds > 0 else {
-                throw ValidationError("--interval must be a positive duration such as 900, 15m or 1h")
+        if let agent = environment["TIDINGS_USER_AGENT"] { config.fetch.userAgent = agent }
+        for (source, text) in [("TIDINGS_INTERVAL", environment["TIDINGS_INTERVAL"]), ("--interval", interval)] {
+            guard let text else { continue }
+            if let seconds = Duration.seconds(parsing: text), seconds > 0 {
+                config.pollIntervalSeconds = seconds
+            } else {
+                problems.append("\(source) must be a positive duration such as 900, 15m or 1h, not \(text)")
             }
-            config.pollIntervalSeconds = seconds
         }
         if let stateDirectory { config.stateDirectory = stateDirectory }
         if let outputDirectory { config.outputDirectory = outputDirectory }
         if let userAgent { config.fetch.userAgent = userAgent }
         if refusePrivateAddresses { config.fetch.refusePrivateAddresses = true }
+        problems += config.problems(allowShortIntervals: allowShortIntervals)
+        guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "\n")) }
         return config
     }
 }

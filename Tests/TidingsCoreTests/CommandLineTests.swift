@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TidingsCore
 import TidingsModel
 import TidingsTestSupport
 #if canImport(Glibc)
@@ -148,6 +149,34 @@ import Glibc
         let interval = try Self.run(Self.daemon, ["--interval", "10x", "--state-dir", root + "/state", "--once"])
         #expect(interval.status == 64)
         #expect(interval.err.contains("--interval must be a positive duration such as 900, 15m or 1h"))
+        let short = try Self.run(Self.daemon, ["--interval", "10s", "--state-dir", root + "/state", "--once"])
+        #expect(short.status == 64 && short.err.contains("poll_interval_seconds must be at least 60, not 10"), "\(short.err)")
+    }
+
+    @Test func checkConfigReportsEveryMistakeAndPrintConfigShowsWhatIsInEffect() throws {
+        let root = TestPaths.temporaryDirectory("tidings-cli")
+        try #"{"poll_intervall": 60, "poll_interval_seconds": 5, "fetch": {"maximum_transfers_per_host": 0}}"#
+            .write(toFile: root + "/bad.json", atomically: true, encoding: .utf8)
+        let bad = try Self.run(Self.daemon, ["--check-config", "--config", root + "/bad.json"])
+        #expect(bad.status == 64)
+        for problem in ["unknown key poll_intervall", "poll_interval_seconds must be at least 60, not 5",
+                        "fetch.maximum_transfers_per_host must be at least 1, not 0"] {
+            #expect(bad.err.contains(problem), "\(bad.err)")
+        }
+
+        try #"{"poll_interval_seconds": 600}"#.write(toFile: root + "/good.json", atomically: true, encoding: .utf8)
+        let good = try Self.run(Self.daemon, ["--check-config", "--config", root + "/good.json"])
+        #expect(good.status == 0 && good.out.hasPrefix("configuration ok"))
+        // Environment over the file, flags over the environment.
+        let printed = try Self.run("/usr/bin/env", ["TIDINGS_INTERVAL=2h", "TIDINGS_OUTPUT_DIR=/srv/news", Self.daemon,
+                                                    "--print-config", "--config", root + "/good.json", "--state-dir", root + "/s"])
+        #expect(printed.status == 0, "\(printed.err)")
+        try printed.out.write(toFile: root + "/printed.json", atomically: true, encoding: .utf8)
+        let effective = try Configuration.load(root + "/printed.json")
+        #expect(effective.pollIntervalSeconds == 7200)
+        #expect(effective.outputDirectory == "/srv/news")
+        #expect(effective.stateDirectory == root + "/s")
+        #expect(effective.fetch == Configuration().fetch, "what --print-config prints reads back as it was")
     }
 
     /// A running daemon sees a feed added from the shell within seconds,

@@ -27,10 +27,26 @@ import TidingsTestSupport
     /// Whole numbers are numbers (on Linux they also cast to Bool, which
     /// once made `{"move_confirmations": 1}` "not a number").
     @Test func wholeNumbersAndBooleansAreReadAsWritten() throws {
-        let config = try Configuration.load(try write(#"{"move_confirmations": 1, "poll_interval_seconds": 1, "fetch": {"refuse_private_addresses": true}}"#))
+        let config = try Configuration.load(try write(#"{"move_confirmations": 1, "poll_interval_seconds": 1, "fetch": {"refuse_private_addresses": true}}"#),
+                                            allowShortIntervals: true)
         #expect(config.moveConfirmations == 1)
         #expect(config.pollIntervalSeconds == 1)
         #expect(config.fetch.refusePrivateAddresses)
+    }
+
+    /// Three mistakes, three messages, each with its key; and ranges hold.
+    @Test func everyMistakeIsReportedAtOnce() throws {
+        let path = try write(#"{"poll_intervall": 60, "poll_interval_seconds": 5, "fetch": {"maximum_transfers_per_host": 0}}"#)
+        #expect {
+            try Configuration.load(path)
+        } throws: { error in
+            let problems = (error as? Configuration.FileError)?.problems ?? []
+            return problems.count == 3 && problems.contains("unknown key poll_intervall")
+                && problems.contains("poll_interval_seconds must be at least 60, not 5")
+                && problems.contains("fetch.maximum_transfers_per_host must be at least 1, not 0")
+                && "\(error)".hasPrefix("\(path): 3 mistakes:")
+        }
+        #expect(try Configuration.load(try write(#"{"poll_interval_seconds": 5}"#), allowShortIntervals: true).pollIntervalSeconds == 5)
     }
 
     /// The example `make install` ships loads, and says what the defaults are.

@@ -187,7 +187,7 @@ import Glibc
         try #"{"poll_interval_seconds": 3600}"#.write(toFile: config, atomically: true, encoding: .utf8)
         try (server.baseURL + "/feed\n").write(toFile: root + "/feeds.txt", atomically: true, encoding: .utf8)
         let process = try ChildProcess.spawn("/usr/bin/env", [
-            "NOTIFY_SOCKET=\(notify.path)", Self.daemon, "--config", config, "--feeds", root + "/feeds.txt",
+            "NOTIFY_SOCKET=\(notify.path)", Self.daemon, "--allow-short-intervals", "--config", config, "--feeds", root + "/feeds.txt",
             "--state-dir", root + "/state", "--output-dir", root + "/out",
         ], stderr: root + "/log")
         defer { process.signal(SIGKILL) }
