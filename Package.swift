@@ -32,24 +32,28 @@ let package = Package(
         .target(name: "TidingsModel"),
         .target(name: "TidingsParsing", dependencies: ["TidingsModel", "CLibXML2"],
                 exclude: ["XML/generate-entity-table.py"]),
-        .target(name: "TidingsFetching", dependencies: ["CCurl"]),
+        // Configuration and the version, shared by both executables, with no
+        // network or C code: the CLI needs them without linking libcurl.
+        .target(name: "TidingsConfiguration"),
+        .target(name: "TidingsFetching", dependencies: ["CCurl", "TidingsConfiguration"]),
         .target(name: "TidingsStore", dependencies: ["TidingsModel", "CSQLite"]),
         // A crash signal handler in C (only async-signal-safe calls): which
-        // parse the process died in. See Sources/TidingsCore/CrashNote.swift.
+        // parse the process died in. See Sources/TidingsService/CrashNote.swift.
         .target(name: "CCrashNote"),
-        .target(name: "TidingsCore", dependencies: [
-            "TidingsModel", "TidingsParsing", "TidingsFetching", "TidingsStore", "CCrashNote",
+        // The service: scheduler, poller, ledger, quarantine, sd_notify.
+        .target(name: "TidingsService", dependencies: [
+            "TidingsModel", "TidingsParsing", "TidingsFetching", "TidingsStore", "TidingsConfiguration", "CCrashNote",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "tidingsd", dependencies: [
-            "TidingsCore",
+            "TidingsService", "TidingsConfiguration", "TidingsStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "tidings", dependencies: [
-            "TidingsCore", "TidingsParsing", "TidingsModel", "TidingsStore",
+            "TidingsConfiguration", "TidingsParsing", "TidingsModel", "TidingsStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The parser's fuzz target: `make fuzz` builds it with libFuzzer.
@@ -65,10 +69,10 @@ let package = Package(
         .testTarget(name: "TidingsModelTests", dependencies: ["TidingsModel", "TidingsTestSupport"]),
         .testTarget(name: "TidingsParsingTests", dependencies: ["TidingsParsing", "TidingsTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "TidingsFetchingTests", dependencies: ["TidingsFetching", "TidingsTestSupport"]),
+        .testTarget(name: "TidingsFetchingTests", dependencies: ["TidingsFetching", "TidingsConfiguration", "TidingsTestSupport"]),
         .testTarget(name: "TidingsStoreTests", dependencies: ["TidingsStore", "TidingsTestSupport"]),
-        .testTarget(name: "TidingsCoreTests", dependencies: [
-            "TidingsCore", "TidingsTestSupport", "TidingsStore", "TidingsModel",
+        .testTarget(name: "TidingsServiceTests", dependencies: [
+            "TidingsService", "TidingsConfiguration", "TidingsTestSupport", "TidingsStore", "TidingsModel",
             .product(name: "Logging", package: "swift-log"),
         ]),
     ],

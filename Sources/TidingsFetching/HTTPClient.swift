@@ -1,6 +1,7 @@
 internal import CCurl
 import Foundation
 import Synchronization
+import TidingsConfiguration
 
 /// Concurrent HTTP fetching on one libcurl multi handle, driven by a thread
 /// of its own (curl_multi_poll blocks, so it stays off Swift's cooperative

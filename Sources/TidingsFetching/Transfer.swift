@@ -1,5 +1,6 @@
 internal import CCurl
 import Foundation
+import TidingsConfiguration
 
 /// One HTTP transfer: owns its curl easy handle and header list and frees
 /// them in `deinit`. Created on the caller's side, then touched only by the

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import TidingsCore
 import TidingsStore
+import TidingsConfiguration
 
 struct Reindex: ParsableCommand {
     static let configuration = CommandConfiguration(

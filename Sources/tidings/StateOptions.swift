@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import TidingsCore
 import TidingsStore
+import TidingsConfiguration
 
 /// The `--state-dir` option every subcommand shares with `tidingsd`.
 struct StateOptions: ParsableArguments {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import TidingsCore
+import TidingsConfiguration
 
 @main
 struct Tidings: AsyncParsableCommand {

@@ -1,6 +1,6 @@
 import Logging
 import ServiceLifecycle
-import TidingsCore
+import TidingsService
 
 /// The polling loop as a service of the daemon's `ServiceGroup`: on
 /// SIGTERM or SIGINT the group's graceful shutdown cancels it, which stops

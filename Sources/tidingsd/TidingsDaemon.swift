@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
-import TidingsCore
+import TidingsService
+import TidingsConfiguration
+import TidingsStore
 
 @main
 struct TidingsDaemon: AsyncParsableCommand {

@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import TidingsFetching
 import TidingsTestSupport
+import TidingsConfiguration
 
 /// The client against a real HTTP server on 127.0.0.1.
 @Suite(.timeLimit(.minutes(2))) struct HTTPClientTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TidingsFetching
 import TidingsTestSupport
+import TidingsConfiguration
 
 /// Servers that are slow, broken or malicious: each ends in a named failure,
 /// in bounded time and memory.

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
-import TidingsCore
+import TidingsService
 import TidingsTestSupport
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TidingsCore
+import TidingsService
 import TidingsTestSupport
 
 /// What `make run` does, checked: the bundled feed list polled with `--once`.

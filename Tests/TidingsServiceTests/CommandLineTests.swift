@@ -1,10 +1,11 @@
 import Foundation
 import Testing
-import TidingsCore
+import TidingsService
 import TidingsModel
 import TidingsTestSupport
 #if canImport(Glibc)
 import Glibc
+import TidingsConfiguration
 #endif
 
 /// `tidings` and `tidingsd` as a person runs them: the built executables

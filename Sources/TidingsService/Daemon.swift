@@ -4,6 +4,7 @@ import Logging
 import TidingsFetching
 import TidingsModel
 import TidingsStore
+import TidingsConfiguration
 
 /// The polling loop: polls every due feed, concurrently, then sleeps until
 /// the next one is due. Re-reads the feed list every round, so feeds added

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
-import TidingsCore
+import TidingsService
 import TidingsFetching
 import TidingsStore
 import TidingsTestSupport

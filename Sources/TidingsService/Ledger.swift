@@ -1,6 +1,7 @@
 import Foundation
 import TidingsModel
 import TidingsStore
+import TidingsConfiguration
 
 /// The daemon's single owner of the state database and the article files.
 /// Polls run concurrently; everything they write goes through here, one at

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-import TidingsCore
+import TidingsService
 import TidingsTestSupport
+import TidingsConfiguration
 
 @Suite struct ConfigurationFileTests {
     func write(_ json: String) throws -> String {

@@ -4,6 +4,7 @@ import TidingsFetching
 import TidingsModel
 import TidingsParsing
 import TidingsStore
+import TidingsConfiguration
 
 /// Polls one feed: fetch, parse, record, and remember how it went. Every
 /// outcome, good or bad, is written to the feed's record; nothing here

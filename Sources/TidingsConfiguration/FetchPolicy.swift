@@ -14,8 +14,7 @@ public struct FetchPolicy: Sendable, Hashable, Codable {
     /// Refuse private, loopback and link-local addresses (checked after DNS).
     public var refusePrivateAddresses: Bool = false
 
-    /// The release, in the User-Agent and in both executables' `--version`.
-    public static let version = "0.5.0"
+    public static let version = TidingsVersion.string
     public static let defaultUserAgent = "Tidings/\(version) (+https://github.com/tidings/tidings)"
 
     public init() {}

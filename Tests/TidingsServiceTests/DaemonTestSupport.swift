@@ -1,7 +1,8 @@
 import Foundation
 import Logging
-import TidingsCore
+import TidingsService
 import TidingsTestSupport
+import TidingsConfiguration
 
 /// A daemon on scratch directories, logging nowhere.
 struct DaemonFixture {

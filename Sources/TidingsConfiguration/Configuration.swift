@@ -1,5 +1,4 @@
 import Foundation
-import TidingsFetching
 
 /// Everything the daemon can be told, as one value with its defaults here.
 public struct Configuration: Sendable, Codable, Hashable {

@@ -1,5 +1,4 @@
 import Foundation
-import TidingsFetching
 
 /// The configuration file: JSON with snake_case keys, every key optional,
 /// defaults from `Configuration()`. Every mistake in a file is reported at
