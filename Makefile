@@ -80,7 +80,7 @@ man: deps
 ## Install under PREFIX (default /usr/local), staged under DESTDIR if set:
 ## both executables, the systemd unit, sysusers and tmpfiles entries, man
 ## pages, shell completions, an example configuration and the documents.
-## The configuration goes to SYSCONFDIR/tidings/tidings.json (default /etc)
+## The configuration goes to SYSCONFDIR/tidings/tidings.yaml (default /etc)
 ## unless one is there; uninstall leaves it.
 ## Then: systemd-sysusers; systemd-tmpfiles --create; systemctl enable --now tidingsd
 ## Installed executables carry the Swift runtime inside (--static-swift-stdlib):
@@ -99,11 +99,11 @@ install: static man
 	install -m 0644 systemd/tidings.tmpfiles $(INSTALL_ROOT)/lib/tmpfiles.d/tidings.conf
 	install -m 0644 .build/plugins/GenerateManual/outputs/tidingsd/tidingsd.1 \
 	  .build/plugins/GenerateManual/outputs/tidings/tidings.1 $(INSTALL_ROOT)/share/man/man1/
-	install -m 0644 README.md docs/article-format.md docs/article.v1.schema.json systemd/tidings.example.json \
+	install -m 0644 README.md docs/article-format.md docs/article.v1.schema.json systemd/tidings.example.yaml \
 	  $(INSTALL_ROOT)/share/doc/tidings/
 	install -d $(DESTDIR)$(SYSCONFDIR)/tidings
-	test -e $(DESTDIR)$(SYSCONFDIR)/tidings/tidings.json || \
-	  install -m 0644 systemd/tidings.example.json $(DESTDIR)$(SYSCONFDIR)/tidings/tidings.json
+	test -e $(DESTDIR)$(SYSCONFDIR)/tidings/tidings.yaml || \
+	  install -m 0644 systemd/tidings.example.yaml $(DESTDIR)$(SYSCONFDIR)/tidings/tidings.yaml
 	for tool in tidings tidingsd; do \
 	  .build-static/release/$$tool --generate-completion-script bash > $(INSTALL_ROOT)/share/bash-completion/completions/$$tool; \
 	  .build-static/release/$$tool --generate-completion-script zsh > $(INSTALL_ROOT)/share/zsh/site-functions/_$$tool; \
@@ -113,7 +113,7 @@ install: static man
 INSTALLED_FILES = bin/tidingsd bin/tidings lib/systemd/system/tidingsd.service lib/sysusers.d/tidings.conf \
   lib/tmpfiles.d/tidings.conf share/man/man1/tidingsd.1 share/man/man1/tidings.1 \
   share/doc/tidings/README.md share/doc/tidings/article-format.md share/doc/tidings/article.v1.schema.json \
-  share/doc/tidings/tidings.example.json \
+  share/doc/tidings/tidings.example.yaml \
   share/bash-completion/completions/tidings share/bash-completion/completions/tidingsd \
   share/zsh/site-functions/_tidings share/zsh/site-functions/_tidingsd \
   share/fish/vendor_completions.d/tidings.fish share/fish/vendor_completions.d/tidingsd.fish

@@ -18,6 +18,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        // YAML for the configuration file: comments, and JSON still reads
+        // (it is YAML). About 30 s of clean build.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
@@ -34,7 +37,7 @@ let package = Package(
                 exclude: ["XML/generate-entity-table.py"]),
         // Configuration and the version, shared by both executables, with no
         // network or C code: the CLI needs them without linking libcurl.
-        .target(name: "TidingsConfiguration"),
+        .target(name: "TidingsConfiguration", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "TidingsFetching", dependencies: ["CCurl", "TidingsConfiguration"]),
         .target(name: "TidingsStore", dependencies: ["TidingsModel", "CSQLite"]),
         // A crash signal handler in C (only async-signal-safe calls): which

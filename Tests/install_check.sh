@@ -15,7 +15,7 @@ problems=0
 for f in "$@"; do
   if [ ! -s "$installed/$f" ]; then echo "install-check: missing or empty: $f"; problems=$((problems + 1)); fi
 done
-if [ ! -s "$root/etc/tidings/tidings.json" ]; then echo "install-check: no /etc/tidings/tidings.json"; problems=$((problems + 1)); fi
+if [ ! -s "$root/etc/tidings/tidings.yaml" ]; then echo "install-check: no /etc/tidings/tidings.yaml"; problems=$((problems + 1)); fi
 for page in tidings tidingsd; do
   if ! MANWIDTH=80 man -l "$installed/share/man/man1/$page.1" 2>/dev/null | grep -q "^NAME"; then
     echo "install-check: man -l does not render $page.1"; problems=$((problems + 1))

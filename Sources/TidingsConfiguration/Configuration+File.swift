@@ -1,13 +1,15 @@
 import Foundation
+import Yams
 
-/// The configuration file: JSON with snake_case keys, every key optional,
-/// defaults from `Configuration()`. Every mistake in a file is reported at
-/// once, each with its key: an unknown key (a typo is not ignored), a value
-/// of the wrong type, a number out of range.
+/// The configuration file: YAML (read by Yams) with snake_case keys and
+/// comments; JSON is YAML too, so a JSON file reads as well. Every key is
+/// optional, with defaults from `Configuration()`. Every mistake in a file
+/// is reported at once, each with its key: an unknown key (a typo is not
+/// ignored), a value of the wrong type, a number out of range.
 ///
-/// Why JSON and hand-checked keys rather than TOML through TOMLKit: TOMLKit
-/// 0.6.0 depends on karwa/swift-checkit, which the package mirror here does
-/// not carry, so it cannot resolve (tried 2026-11-29).
+/// Why YAML through Yams rather than TOML through TOMLKit: TOMLKit 0.6.0
+/// depends on karwa/swift-checkit, which the package mirror here does not
+/// carry, so it cannot resolve (tried 2026-11-29).
 extension Configuration {
     public struct FileError: Error, CustomStringConvertible {
         public let description: String
@@ -22,11 +24,12 @@ extension Configuration {
     }
 
     /// Where both executables look for the configuration when none is
-    /// named: `$TIDINGS_CONFIG`, else `/etc/tidings/tidings.json` (the
-    /// unit's ConfigurationDirectory). Nil when that file does not exist.
+    /// named: `$TIDINGS_CONFIG`, else `/etc/tidings/tidings.yaml` (the
+    /// unit's ConfigurationDirectory), else `/etc/tidings/tidings.json`.
+    /// Nil when there is no such file.
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
-        let path = environment["TIDINGS_CONFIG"] ?? "/etc/tidings/tidings.json"
-        return FileManager.default.fileExists(atPath: path) ? path : nil
+        let candidates = environment["TIDINGS_CONFIG"].map { [$0] } ?? ["/etc/tidings/tidings.yaml", "/etc/tidings/tidings.json"]
+        return candidates.first { FileManager.default.fileExists(atPath: $0) }
     }
 
     /// The shortest poll interval allowed: publishers are owed that much.
@@ -37,8 +40,15 @@ extension Configuration {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw FileError(path, ["cannot read the file"])
         }
-        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw FileError(path, ["not a JSON object"])
+        let loaded: Any?
+        do {
+            loaded = try Yams.load(yaml: String(decoding: data, as: UTF8.self))
+        } catch {
+            throw FileError(path, ["not valid YAML: \(error)"])
+        }
+        // An empty file (or one of comments only) is the defaults.
+        guard let object = loaded.map({ $0 as? [String: Any] }) ?? [:] else {
+            throw FileError(path, ["not a mapping of keys to values"])
         }
         var reader = Reader()
         var config = Configuration()
@@ -91,7 +101,7 @@ extension Configuration {
                 case "storage_retry_seconds": number(value, key).map { config.storageRetrySeconds = $0 }
                 case "fetch":
                     guard let fetch = value as? [String: Any] else {
-                        problems.append("fetch must be an object")
+                        problems.append("fetch must be a mapping of keys to values")
                         continue
                     }
                     apply(fetch, to: &config.fetch)
@@ -127,10 +137,13 @@ extension Configuration {
             return nil
         }
 
-        /// A JSON number. On Linux every JSON number is also castable to
-        /// Bool, so booleans are told apart by the number's type code ("c").
+        /// A number: Yams gives whole numbers as Int, others as Double;
+        /// a boolean is not a number.
         mutating func number(_ v: Any, _ key: String) -> Double? {
-            if let n = v as? NSNumber, String(cString: n.objCType) != "c", n.doubleValue.isFinite { return n.doubleValue }
+            if !(v is Bool) {
+                if let i = v as? Int { return Double(i) }
+                if let d = v as? Double, d.isFinite { return d }
+            }
             problems.append("\(key) must be a number")
             return nil
         }
@@ -146,7 +159,7 @@ extension Configuration {
         }
 
         mutating func boolean(_ v: Any, _ key: String) -> Bool? {
-            if let n = v as? NSNumber, String(cString: n.objCType) == "c" { return n.boolValue }
+            if let b = v as? Bool { return b }
             problems.append("\(key) must be true or false")
             return nil
         }

@@ -21,7 +21,7 @@ struct TidingsDaemon: AsyncParsableCommand {
             """,
         version: TidingsVersion.string)
 
-    @Option(help: "A JSON configuration file (see README; default $TIDINGS_CONFIG, else /etc/tidings/tidings.json when it exists); flags override it.")
+    @Option(help: "A YAML (or JSON) configuration file; default $TIDINGS_CONFIG, else /etc/tidings/tidings.yaml when it exists. Flags override it.")
     var config: String?
 
     @Option(name: .customLong("state-dir"),
@@ -55,7 +55,7 @@ struct TidingsDaemon: AsyncParsableCommand {
           help: "Check the configuration in effect (file, environment, flags), report every mistake, and exit: 0 when usable, 64 otherwise.")
     var checkConfig = false
 
-    @Flag(name: .customLong("print-config"), help: "Print the configuration in effect as JSON and exit.")
+    @Flag(name: .customLong("print-config"), help: "Print the configuration in effect (as JSON, which reads back as YAML) and exit.")
     var printConfig = false
 
     /// Tests poll every second; publishers are owed at least a minute.

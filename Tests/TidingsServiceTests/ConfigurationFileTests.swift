@@ -35,6 +35,21 @@ import TidingsConfiguration
         #expect(config.fetch.refusePrivateAddresses)
     }
 
+    /// YAML with comments, the format the shipped example uses; and an
+    /// empty file is the defaults.
+    @Test func yamlWithCommentsReads() throws {
+        let config = try Configuration.load(try write("""
+            # how often a healthy feed is polled
+            poll_interval_seconds: 900   # 15 minutes
+            fetch:
+              user_agent: "Mine/2"       # quoted or not
+              refuse_private_addresses: true
+            """))
+        #expect(config.pollIntervalSeconds == 900)
+        #expect(config.fetch.userAgent == "Mine/2" && config.fetch.refusePrivateAddresses)
+        #expect(try Configuration.load(try write("# nothing set\n")) == Configuration())
+    }
+
     /// Three mistakes, three messages, each with its key; and ranges hold.
     @Test func everyMistakeIsReportedAtOnce() throws {
         let path = try write(#"{"poll_intervall": 60, "poll_interval_seconds": 5, "fetch": {"maximum_transfers_per_host": 0}}"#)
@@ -52,7 +67,7 @@ import TidingsConfiguration
 
     /// The example `make install` ships loads, and says what the defaults are.
     @Test func theShippedExampleLoadsAndHoldsTheDefaults() throws {
-        var example = try Configuration.load(TestPaths.repository + "/systemd/tidings.example.json")
+        var example = try Configuration.load(TestPaths.repository + "/systemd/tidings.example.yaml")
         #expect(example.stateDirectory == "/var/lib/tidings/state")
         #expect(example.outputDirectory == "/var/lib/tidings/out")
         example.stateDirectory = Configuration().stateDirectory
@@ -65,7 +80,8 @@ import TidingsConfiguration
         (#"{"poll_interval": 5}"#, "unknown key poll_interval"),
         (#"{"fetch": {"timeout": 5}}"#, "unknown key fetch.timeout"),
         (#"{"poll_interval_seconds": "soon"}"#, "poll_interval_seconds must be a number"),
-        ("[1]", "not a JSON object"),
+        ("[1]", "not a mapping of keys to values"),
+        ("poll_interval_seconds: [", "not valid YAML"),
         (#"{"move_confirmations": 1e300}"#, "move_confirmations must be a whole number"),
         (#"{"move_confirmations": 2.5}"#, "move_confirmations must be a whole number"),
         (#"{"fetch": {"refuse_private_addresses": 1}}"#, "refuse_private_addresses must be true or false"),
