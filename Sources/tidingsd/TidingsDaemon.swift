@@ -51,9 +51,9 @@ struct TidingsDaemon: AsyncParsableCommand {
     @Flag(help: "Log debug messages too.")
     var verbose = false
 
-    @Flag(name: .customLong("check-config"),
-          help: "Check the configuration in effect (file, environment, flags), report every mistake, and exit: 0 when usable, 64 otherwise.")
-    var checkConfig = false
+    @Option(name: .customLong("check-config"),
+            help: "Check this configuration file (with the environment and flags over it), report every mistake, and exit: 0 when usable, 64 otherwise.")
+    var checkConfig: String?
 
     @Flag(name: .customLong("print-config"), help: "Print the configuration in effect (as JSON, which reads back as YAML) and exit.")
     var printConfig = false
@@ -71,7 +71,7 @@ struct TidingsDaemon: AsyncParsableCommand {
         }
         let logger = Logger(label: "tidingsd")
         let config = try configuration()
-        if checkConfig {
+        if checkConfig != nil {
             print("configuration ok: state \(config.stateDirectory), output \(config.outputDirectory), interval \(Int(config.pollIntervalSeconds)) s")
             return
         }
@@ -145,7 +145,7 @@ struct TidingsDaemon: AsyncParsableCommand {
     /// variables, then the flags; every mistake reported at once.
     func configuration() throws -> Configuration {
         var config = Configuration()
-        if let path = self.config ?? Configuration.defaultPath() {
+        if let path = checkConfig ?? self.config ?? Configuration.defaultPath() {
             do { config = try Configuration.load(path, allowShortIntervals: allowShortIntervals) } catch {
                 throw ValidationError("\(error)")
             }

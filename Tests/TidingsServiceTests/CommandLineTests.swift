@@ -158,7 +158,7 @@ import TidingsConfiguration
         let root = TestPaths.temporaryDirectory("tidings-cli")
         try #"{"poll_intervall": 60, "poll_interval_seconds": 5, "fetch": {"maximum_transfers_per_host": 0}}"#
             .write(toFile: root + "/bad.json", atomically: true, encoding: .utf8)
-        let bad = try Self.run(Self.daemon, ["--check-config", "--config", root + "/bad.json"])
+        let bad = try Self.run(Self.daemon, ["--check-config", root + "/bad.json"])
         #expect(bad.status == 64)
         for problem in ["unknown key poll_intervall", "poll_interval_seconds must be at least 60, not 5",
                         "fetch.maximum_transfers_per_host must be at least 1, not 0"] {
@@ -166,7 +166,7 @@ import TidingsConfiguration
         }
 
         try #"{"poll_interval_seconds": 600}"#.write(toFile: root + "/good.json", atomically: true, encoding: .utf8)
-        let good = try Self.run(Self.daemon, ["--check-config", "--config", root + "/good.json"])
+        let good = try Self.run(Self.daemon, ["--check-config", root + "/good.json"])
         #expect(good.status == 0 && good.out.hasPrefix("configuration ok"))
         // Environment over the file, flags over the environment.
         let printed = try Self.run("/usr/bin/env", ["TIDINGS_INTERVAL=2h", "TIDINGS_OUTPUT_DIR=/srv/news", Self.daemon,
@@ -200,7 +200,8 @@ import TidingsConfiguration
         }
         let waited = Date().timeIntervalSince(added)
         #expect(TestPaths.files(under: root + "/out/articles", suffix: ".json").count == 1, "no article \(waited) s after add")
-        #expect(waited < 8, "picked up after \(waited) s")
+        // The daemon looks for changes every second; the rest is one poll.
+        #expect(waited < 3, "picked up after \(waited) s")
 
         let interrupted = Date()
         daemon.signal(SIGINT)
