@@ -32,6 +32,25 @@ extension Configuration {
         return candidates.first { FileManager.default.fileExists(atPath: $0) }
     }
 
+    /// `TIDINGS_STATE_DIR`, `TIDINGS_OUTPUT_DIR` and `TIDINGS_USER_AGENT`
+    /// over this configuration: the one place their precedence (over the
+    /// file, under the flags) is written down, for both executables.
+    public func applyingEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Configuration {
+        var config = self
+        if let directory = environment["TIDINGS_STATE_DIR"] { config.stateDirectory = directory }
+        if let directory = environment["TIDINGS_OUTPUT_DIR"] { config.outputDirectory = directory }
+        if let agent = environment["TIDINGS_USER_AGENT"] { config.fetch.userAgent = agent }
+        return config
+    }
+
+    /// What the CLI takes its defaults from: the default file if it reads,
+    /// with the environment over it. The CLI only looks up directories
+    /// here; `tidingsd --check-config` is where a broken file is reported.
+    public static func forLookups() -> Configuration {
+        let file = defaultPath().flatMap { try? load($0) } ?? Configuration()
+        return file.applyingEnvironment()
+    }
+
     /// The shortest poll interval allowed: publishers are owed that much.
     /// Tests pass `allowShortIntervals`.
     public static let minimumIntervalSeconds: Double = 60

@@ -127,10 +127,7 @@ public final class Daemon: Sendable {
                 "error": "\(reason)", "retry.seconds": "\(Int(delay))",
             ])
             try? await ledger.recordStoragePause(.init(reason: reason, since: since, retryAt: retryAt))
-            while !Task.isCancelled, retryAt.timeIntervalSinceNow > 0 {
-                try? await Task.sleep(nanoseconds: UInt64(min(retryAt.timeIntervalSinceNow, Self.wakeInterval) * 1e9))
-                heartbeat()
-            }
+            while await nap(until: retryAt, heartbeat: heartbeat) {}
             attempt += 1
             if Task.isCancelled { return attempt }
             do {
@@ -151,9 +148,7 @@ public final class Daemon: Sendable {
     private func waitForWork(heartbeat: @Sendable () -> Void) async throws {
         let next = try await ledger.feeds().compactMap(\.nextPollAt).min() ?? .distantFuture
         let version = try await ledger.externalChanges()
-        while !Task.isCancelled, next.timeIntervalSinceNow > 0 {
-            try? await Task.sleep(nanoseconds: UInt64(min(next.timeIntervalSinceNow, Self.wakeInterval) * 1e9))
-            heartbeat()
+        while await nap(until: next, heartbeat: heartbeat) {
             if rescheduleRequested.exchange(false, ordering: .relaxed) {
                 let latest = Date().addingTimeInterval(configuration.pollIntervalSeconds)
                 try await ledger.bringHealthyPollsForward(to: latest)
@@ -161,6 +156,16 @@ public final class Daemon: Sendable {
             }
             if try await ledger.externalChanges() != version { return }
         }
+    }
+
+    /// One step of a wait until `date`: sleeps at most `wakeInterval` and
+    /// feeds the heartbeat. False, without sleeping, once the date has
+    /// passed or the task is cancelled.
+    private func nap(until date: Date, heartbeat: @Sendable () -> Void) async -> Bool {
+        guard !Task.isCancelled, date.timeIntervalSinceNow > 0 else { return false }
+        try? await Task.sleep(nanoseconds: UInt64(min(date.timeIntervalSinceNow, Self.wakeInterval) * 1e9))
+        heartbeat()
+        return true
     }
 
     public func shutdown() {

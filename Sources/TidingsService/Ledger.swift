@@ -21,12 +21,12 @@ public actor Ledger {
     /// and deaths from outside (see `FeedRegistry.recoverInterruptedParses`).
     public nonisolated let interruptedParses: FeedRegistry.Recovery
 
-    /// - Parameter crashedFeeds: the feeds the last process's crash note
-    ///   names (`CrashNote.collect`).
     /// The index rebuilt from the article files at start, when the state
     /// database was corrupt (set aside) or missing beside existing files.
     public nonisolated let rebuiltIndex: IndexRecovery.Report?
 
+    /// - Parameter crashedFeeds: the feeds the last process's crash note
+    ///   names (`CrashNote.collect`).
     public init(configuration: Configuration, crashedFeeds: Set<String> = []) throws(StoreError) {
         let setAside = try IndexRecovery.setAsideIfCorrupt(stateDirectory: configuration.stateDirectory)
         registry = try FeedRegistry(stateDirectory: configuration.stateDirectory)

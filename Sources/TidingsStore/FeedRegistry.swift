@@ -9,13 +9,17 @@ public final class FeedRegistry {
 
     public static let fileName = "tidings.sqlite3"
 
-    /// - Parameter readOnly: for commands that only look (`list`,
-    ///   `status`): the state must exist already; nothing is created or
-    ///   migrated, and a mistyped `--state-dir` is an error, not a new state.
-    public init(stateDirectory: String, readOnly: Bool = false) throws(StoreError) {
+    /// - Parameters:
+    ///   - readOnly: for commands that only look (`list`, `status`):
+    ///     nothing is created or migrated.
+    ///   - mustExist: the state must exist already (implied by `readOnly`):
+    ///     a mistyped `--state-dir` is an error, not a new state.
+    public init(stateDirectory: String, readOnly: Bool = false, mustExist: Bool = false) throws(StoreError) {
         let path = stateDirectory + "/" + Self.fileName
+        if readOnly || mustExist, !FileSystem.exists(path) {
+            throw .notFound("no Tidings state in \(stateDirectory) (no \(Self.fileName))")
+        }
         if readOnly {
-            guard FileSystem.exists(path) else { throw .notFound("no Tidings state in \(stateDirectory) (no \(Self.fileName))") }
             db = try Database(path: path, readOnly: true)
             return
         }

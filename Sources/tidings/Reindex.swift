@@ -17,13 +17,7 @@ struct Reindex: ParsableCommand {
 
     @Option(name: .customLong("output-dir"),
             help: "Where the article files are (default $TIDINGS_OUTPUT_DIR, else the configuration file's, else ./out).")
-    var outputDirectory = Reindex.defaultOutputDirectory()
-
-    static func defaultOutputDirectory() -> String {
-        if let directory = ProcessInfo.processInfo.environment["TIDINGS_OUTPUT_DIR"] { return directory }
-        if let path = Configuration.defaultPath(), let config = try? Configuration.load(path) { return config.outputDirectory }
-        return Configuration().outputDirectory
-    }
+    var outputDirectory = Configuration.forLookups().outputDirectory
 
     func run() throws {
         let lock: StateLock

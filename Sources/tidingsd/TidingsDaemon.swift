@@ -152,9 +152,7 @@ struct TidingsDaemon: AsyncParsableCommand {
         }
         var problems: [String] = []
         let environment = ProcessInfo.processInfo.environment
-        if let directory = environment["TIDINGS_STATE_DIR"] { config.stateDirectory = directory }
-        if let directory = environment["TIDINGS_OUTPUT_DIR"] { config.outputDirectory = directory }
-        if let agent = environment["TIDINGS_USER_AGENT"] { config.fetch.userAgent = agent }
+        config = config.applyingEnvironment(environment)
         for (source, text) in [("TIDINGS_INTERVAL", environment["TIDINGS_INTERVAL"]), ("--interval", interval)] {
             guard let text else { continue }
             if let seconds = Duration.seconds(parsing: text), seconds > 0 {

@@ -97,6 +97,7 @@ enum HTMLWalker {
             Unmanaged<Session>.fromOpaque(ctx)._withUnsafeGuaranteedRef(body)
         }
 
+        /// Called for elements within the depth bound only (see `handler`).
         func start(_ tag: HTMLTag, _ attributes: SAXAttributes) {
             depth += 1
             if !sawWrapper, depth == 1, tag.isWrapper {
@@ -104,7 +105,7 @@ enum HTMLWalker {
                 wrapperOpen = true
                 return
             }
-            guard skipFrom == 0, depth <= HTMLWalker.maximumDepth else { return }
+            guard skipFrom == 0 else { return }
             if !renderer.open(tag, attributes: attributes) { skipFrom = depth }
         }
 
@@ -118,7 +119,7 @@ enum HTMLWalker {
                 if depth == skipFrom { skipFrom = 0 }
                 return
             }
-            if depth <= HTMLWalker.maximumDepth { renderer.close(tag) }
+            renderer.close(tag)
         }
 
         func characters(_ bytes: UnsafeBufferPointer<UInt8>) {

@@ -28,7 +28,7 @@ enum AmpersandRepair {
                     case .fine: break
                     case .bare: fixes.append((i, .bare))
                     case .upperX: fixes.append((i + 2, .upperX))
-                    case .forbidden(let length, let space): fixes.append((i, .forbidden(length: length, space: space)))
+                    case .forbidden(let length, let replacement): fixes.append((i, .forbidden(length: length, replacement: replacement)))
                     }
                 }
                 i += 1
@@ -46,8 +46,8 @@ enum AmpersandRepair {
                 case .upperX, .fine:
                     out.append(UInt8(ascii: "x"))
                     last = fix.at + 1
-                case .forbidden(let length, let space):
-                    if space { out.append(UInt8(ascii: " ")) }
+                case .forbidden(let length, let replacement):
+                    out.append(contentsOf: replacement)
                     last = fix.at + length
                 }
             }
@@ -72,7 +72,7 @@ enum AmpersandRepair {
         }
     }
 
-    private enum Fix: Equatable { case fine, bare, upperX, forbidden(length: Int, space: Bool) }
+    private enum Fix: Equatable { case fine, bare, upperX, forbidden(length: Int, replacement: [UInt8]) }
 
     private static func classify(_ b: UnsafeBufferPointer<UInt8>, at start: Int) -> Fix {
         var i = start + 1
@@ -94,7 +94,9 @@ enum AmpersandRepair {
                 i += 1
             }
             guard i > digitsStart, i < limit, b[i] == UInt8(ascii: ";") else { return .bare }
-            if isForbidden(value) { return .forbidden(length: i + 1 - start, space: value == 0x0B || value == 0x0C) }
+            if let replacement = ForbiddenCharacters.replacement(for: value) {
+                return .forbidden(length: i + 1 - start, replacement: replacement)
+            }
             return upper ? .upperX : .fine
         }
         guard isNameStart(b[i]) else { return .bare }
@@ -138,12 +140,6 @@ enum AmpersandRepair {
 
     private static func digitValue(_ c: UInt8) -> UInt32 {
         UInt32(c <= 57 ? c - 48 : (c | 0x20) - 87)
-    }
-
-    /// A code point XML does not allow as a character, even by reference.
-    private static func isForbidden(_ v: UInt32) -> Bool {
-        (v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D) || (0xD800...0xDFFF).contains(v)
-            || v == 0xFFFE || v == 0xFFFF || v > 0x10FFFF
     }
 
     private static func isDigit(_ c: UInt8, hex: Bool) -> Bool {

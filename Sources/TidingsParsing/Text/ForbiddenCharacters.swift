@@ -19,11 +19,7 @@ enum ForbiddenCharacters {
         while i < bytes.count {
             let b = bytes[i]
             if b < 0x20 {
-                if b == 0x09 || b == 0x0A || b == 0x0D {
-                    out.append(b)
-                } else if b == 0x0B || b == 0x0C {
-                    out.append(0x20)
-                }
+                out.append(contentsOf: replacement(for: UInt32(b)) ?? [b])
                 i += 1
             } else if isNonCharacter(bytes, at: i) {
                 i += 3
@@ -33,6 +29,17 @@ enum ForbiddenCharacters {
             }
         }
         return out
+    }
+
+    /// What stands in the text for a code point: nil when XML allows it
+    /// (it stays as it is), a space for vertical tab and form feed, nothing
+    /// for the other forbidden ones. Raw bytes and numeric references
+    /// (`AmpersandRepair`) go through this one rule.
+    static func replacement(for codePoint: UInt32) -> [UInt8]? {
+        let forbidden = (codePoint < 0x20 && codePoint != 0x09 && codePoint != 0x0A && codePoint != 0x0D)
+            || (0xD800...0xDFFF).contains(codePoint) || codePoint == 0xFFFE || codePoint == 0xFFFF || codePoint > 0x10FFFF
+        guard forbidden else { return nil }
+        return codePoint == 0x0B || codePoint == 0x0C ? [0x20] : []
     }
 
     /// The offset of the first forbidden character, if any. Text is read
