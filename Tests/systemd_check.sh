@@ -16,7 +16,11 @@ root="$work/root"
 stage="$work/stage"
 mkdir -p "$work"
 
-fail() { echo "systemd-check: FAIL: $*"; exit 1; }
+fail() {
+  echo "systemd-check: FAIL: $*"
+  if [ -s "$work/boot.log" ]; then echo "--- the container's console, last lines:"; tail -25 "$work/boot.log"; fi
+  exit 1
+}
 
 if [ ! -x "$root/lib/systemd/systemd" ]; then
   rm -rf "$root"
@@ -75,7 +79,22 @@ for _ in $(seq 1 100); do
 done
 [ -n "$container" ] || { tail -20 "$work/boot.log"; fail "the container's systemd did not start"; }
 inside() { nsenter -t "$container" -a "$@"; }
-inside systemctl is-system-running --wait >/dev/null 2>&1 || true
+# The systemd process exists before its bus does; on a first boot it also
+# presets every unit first. systemctl fails at once ("Failed to connect to
+# bus") until /run/systemd/private is there, so wait for the socket, then
+# for the boot to finish.
+bus=""
+for _ in $(seq 1 600); do
+  if inside test -S /run/systemd/private 2>/dev/null; then bus=yes; break; fi
+  kill -0 "$nspawn_pid" 2>/dev/null || fail "the container exited during boot"
+  sleep 0.1
+done
+[ -n "$bus" ] || fail "the container's systemd opened no bus within 60 s"
+state=$(timeout 120 nsenter -t "$container" -a systemctl is-system-running --wait 2>&1) || true
+case "$state" in
+  running|degraded) ;;
+  *) fail "the container did not finish booting (is-system-running: '$state')";;
+esac
 
 # What the README tells an operator after `make install`.
 inside cp -a /run/stage/usr/local/. /usr/local/
