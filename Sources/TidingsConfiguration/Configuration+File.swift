@@ -90,6 +90,12 @@ extension Configuration {
         atLeast(Double(moveConfirmations), 1, "move_confirmations")
         atLeast(maximumRetryAfterSeconds, 1, "maximum_retry_after_seconds")
         atLeast(storageRetrySeconds, allowShortIntervals ? 0.001 : 1, "storage_retry_seconds")
+        atLeast(retentionMaximumAgeSeconds, 0, "retention_maximum_age_seconds")
+        atLeast(hookTimeoutSeconds, allowShortIntervals ? 0.001 : 1, "hook_timeout_seconds")
+        atLeast(Double(hookConcurrency), 1, "hook_concurrency")
+        atLeast(Double(hookMaximumAttempts), 1, "hook_maximum_attempts")
+        atLeast(hookRetrySeconds, allowShortIntervals ? 0.001 : 1, "hook_retry_seconds")
+        if onArticle.first?.isEmpty == true { out.append("on_article must name a program") }
         atLeast(Double(fetch.connectTimeoutSeconds), 1, "fetch.connect_timeout_seconds")
         atLeast(Double(fetch.totalTimeoutSeconds), 1, "fetch.total_timeout_seconds")
         atLeast(Double(fetch.maximumBodyBytes), 1024, "fetch.maximum_body_bytes")
@@ -118,6 +124,14 @@ extension Configuration {
                 case "move_minimum_span_seconds": number(value, key).map { config.moveMinimumSpanSeconds = $0 }
                 case "maximum_retry_after_seconds": number(value, key).map { config.maximumRetryAfterSeconds = $0 }
                 case "storage_retry_seconds": number(value, key).map { config.storageRetrySeconds = $0 }
+                case "retention_maximum_age_seconds": number(value, key).map { config.retentionMaximumAgeSeconds = $0 }
+                case "retention_maximum_per_feed": integer(value, key).map { config.retentionMaximumPerFeed = $0 }
+                case "merged_feed_items": integer(value, key).map { config.mergedFeedItems = $0 }
+                case "on_article": command(value, key).map { config.onArticle = $0 }
+                case "hook_timeout_seconds": number(value, key).map { config.hookTimeoutSeconds = $0 }
+                case "hook_concurrency": integer(value, key).map { config.hookConcurrency = $0 }
+                case "hook_maximum_attempts": integer(value, key).map { config.hookMaximumAttempts = $0 }
+                case "hook_retry_seconds": number(value, key).map { config.hookRetrySeconds = $0 }
                 case "fetch":
                     guard let fetch = value as? [String: Any] else {
                         problems.append("fetch must be a mapping of keys to values")
@@ -174,6 +188,15 @@ extension Configuration {
             let maximum = Double(Int32.max) * 1024
             if d >= 0, d <= maximum, d.rounded() == d { return Int(d) }
             problems.append("\(key) must be a whole number from 0 to \(Int(maximum))")
+            return nil
+        }
+
+        /// A program and its first arguments: a list of strings, or one
+        /// string naming the program alone (never split: no shell here).
+        mutating func command(_ v: Any, _ key: String) -> [String]? {
+            if let s = v as? String { return s.isEmpty ? [] : [s] }
+            if let list = v as? [Any], let strings = list as? [String] { return strings }
+            problems.append("\(key) must be a program path or a list of strings")
             return nil
         }
 

@@ -19,6 +19,24 @@ public struct Configuration: Sendable, Codable, Hashable {
     /// A full or read-only disk pauses all polling; the first retry comes
     /// after this long, then twice as long each time, up to half an hour.
     public var storageRetrySeconds: Double = 30
+    /// Articles first seen longer ago than this expire (0: kept for ever).
+    public var retentionMaximumAgeSeconds: Double = 0
+    /// Each feed keeps its newest this many (0: no limit).
+    public var retentionMaximumPerFeed = 0
+    /// `out/feed.json` holds the newest this many articles (0: not written).
+    public var mergedFeedItems = 0
+    /// A command run for each `created` and `updated` journal event, with
+    /// the article file's path as its last argument; empty: none. The first
+    /// element is the program, the rest its first arguments; no shell.
+    public var onArticle: [String] = []
+    /// A hook run longer than this is killed and counts as failed.
+    public var hookTimeoutSeconds: Double = 30
+    /// At most this many hook runs at once.
+    public var hookConcurrency = 2
+    /// An event whose hook fails this many times is recorded and skipped.
+    public var hookMaximumAttempts = 5
+    /// The first retry of a failed hook comes after this long, doubling up to an hour.
+    public var hookRetrySeconds: Double = 10
     public var fetch = FetchPolicy()
 
     public init() {}

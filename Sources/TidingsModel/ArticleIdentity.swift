@@ -1,19 +1,92 @@
 import Foundation
 
-/// The dedup key and everything derived from it, defined once.
+/// The dedup keys and everything derived from them, defined once
+/// (docs/article-format.md, "Identity", says the same for consumers).
 ///
-/// v1 rule: within one feed, an entry is the same article as another when it
-/// has the same guid; without a guid, the same link; without either, the same
-/// title and publication date. The article `id` is the first 32 hex digits of
-/// SHA-256 over the key, so it is the same on every run and every machine.
-/// Cross-feed dedup by canonical URL will be a new key kind, not a new id rule.
+/// An entry has up to three kinds of key:
+/// - a **link key**, shared across feeds: the canonical form of its link
+///   (`CanonicalURL`), and of its guid when the guid is an http(s) URL (a
+///   permalink). Only a link that identifies one item counts: one that
+///   several items of the same document share, or the feed's own home
+///   page, is never a key.
+/// - a **guid key**, within its feed: the feed's id and the guid. A guid
+///   repeated in one document (the live-blog pattern) is told apart by the
+///   item's link, else its content.
+/// - without a guid, a **feed link key** (the raw link) or, without an
+///   identifying link either, a **text key** (title, else summary, else
+///   text, with the publication date).
+///
+/// A new article's `id` is the first 32 hex digits of SHA-256 over its
+/// primary key: the link key when it has one, so that every feed carrying
+/// a story derives the same id whichever is polled first; else the guid
+/// key; else the feed link or text key (the v1 keys, so ids made before
+/// cross-feed identity stay the same). Lookups try the guid key first,
+/// then the link keys, then the rest: an article once created keeps its id.
 public enum ArticleIdentity {
+    /// The keys of one entry: `primary` names a new article, `lookups`
+    /// find an existing one, in the order they are tried.
+    public struct Keys: Sendable, Hashable {
+        public var primary: String
+        public var lookups: [String]
+    }
+
+    /// The keys of every entry of one document, in order. Whether a link
+    /// identifies an item depends on its neighbours, so this takes them all.
+    public static func keys(for entries: [Entry], feed: FeedIdentity) -> [Keys] {
+        let home = feed.homePageURL.flatMap(CanonicalURL.of)
+        let links = entries.map { $0.url.flatMap(CanonicalURL.of) }
+        let guids = entries.map { e -> String? in
+            guard let g = e.guid?.trimmedOfUnicodeSpace, !g.isEmpty else { return nil }
+            return g
+        }
+        let permalinks = guids.map { $0.flatMap(CanonicalURL.of) }
+        var linkUses: [String: Int] = [:]
+        for link in links.compactMap({ $0 }) { linkUses[link, default: 0] += 1 }
+        var permalinkUses: [String: Int] = [:]
+        for link in permalinks.compactMap({ $0 }) { permalinkUses[link, default: 0] += 1 }
+        var guidUses: [String: Int] = [:]
+        for g in guids.compactMap({ $0 }) { guidUses[g, default: 0] += 1 }
+        var linksPerGuid: [String: [String: Int]] = [:]
+        for (g, l) in zip(guids, links) { if let g, (guidUses[g] ?? 0) > 1 { linksPerGuid[g, default: [:]][l ?? "", default: 0] += 1 } }
+
+        func identifying(_ link: String?, _ uses: [String: Int]) -> String? {
+            guard let link, link != home, uses[link] == 1 else { return nil }
+            return link
+        }
+        return entries.indices.map { i in
+            let entry = entries[i]
+            var crossFeed: [String] = []
+            if let link = identifying(links[i], linkUses) { crossFeed.append("link\n" + link) }
+            if let link = identifying(permalinks[i], permalinkUses), !crossFeed.contains("link\n" + link) {
+                crossFeed.append("link\n" + link)
+            }
+            var local: String
+            if let guid = guids[i] {
+                local = "\(feed.id)\nguid\n\(guid)"
+                if (guidUses[guid] ?? 0) > 1 {
+                    // Told apart by the link when it is unique among the
+                    // items with this guid, else by the content.
+                    let link = links[i] ?? ""
+                    local += linksPerGuid[guid]?[link] == 1 ? "\nlink\n\(link)" : "\ncontent\n\(contentHash(of: entry))"
+                }
+            } else if let url = entry.url?.trimmedOfUnicodeSpace, !url.isEmpty, identifying(links[i], linkUses) != nil
+                        || (links[i] == nil && entries.count { $0.url?.trimmedOfUnicodeSpace == url } == 1) {
+                local = "\(feed.id)\nurl\n\(url)"
+            } else {
+                let date = entry.datePublished.map(Timestamp.format) ?? ""
+                let text = entry.title ?? entry.summary ?? entry.contentText ?? ""
+                local = "\(feed.id)\ntext\n\(text)\n\(date)"
+            }
+            return Keys(primary: crossFeed.first ?? local, lookups: [local] + crossFeed)
+        }
+    }
+
+    /// The v1 key of one entry seen alone: the article id a feed's item had
+    /// before cross-feed identity (and still has when no link identifies it).
     public static func dedupKey(for entry: Entry, feedID: String) -> String {
-        if let guid = entry.guid?.trimmedOfUnicodeSpace, !guid.isEmpty { return "\(feedID)\nguid\n\(guid)" }
-        if let url = entry.url?.trimmedOfUnicodeSpace, !url.isEmpty { return "\(feedID)\nurl\n\(url)" }
-        let date = entry.datePublished.map(Timestamp.format) ?? ""
-        let text = entry.title ?? entry.summary ?? entry.contentText ?? ""
-        return "\(feedID)\ntext\n\(text)\n\(date)"
+        let feed = FeedIdentity(id: feedID, url: "")
+        let keys = keys(for: [entry], feed: feed)[0]
+        return keys.lookups[0]
     }
 
     public static func articleID(forKey key: String) -> String {

@@ -5,6 +5,10 @@ public struct FeedIdentity: Sendable, Hashable {
     public var title: String?
     public var homePageURL: String?
 
+    public init(_ ref: TidingsMeta.FeedRef) {
+        self.init(id: ref.id, url: ref.url, title: ref.title, homePageURL: ref.homePageURL)
+    }
+
     public init(id: String, url: String, title: String? = nil, homePageURL: String? = nil) {
         self.id = id
         self.url = url
@@ -12,5 +16,5 @@ public struct FeedIdentity: Sendable, Hashable {
         self.homePageURL = homePageURL
     }
 
-    var ref: TidingsMeta.FeedRef { .init(id: id, url: url, title: title, homePageURL: homePageURL) }
+    public var ref: TidingsMeta.FeedRef { .init(id: id, url: url, title: title, homePageURL: homePageURL) }
 }

@@ -220,7 +220,7 @@ public final class Daemon: Sendable {
         // client busy, few enough that fetched bodies waiting to be parsed and
         // stored cannot pile up in memory when thousands of feeds are due.
         let window = max(8, configuration.fetch.maximumConcurrentTransfers * 2)
-        return await withTaskGroup(of: PollOutcome.self) { group in
+        var summary = await withTaskGroup(of: PollOutcome.self) { group in
             var summary = PollSummary()
             for (started, feed) in due.enumerated() {
                 // Stopping, or storage cannot be written: start no more polls.
@@ -236,6 +236,25 @@ public final class Daemon: Sendable {
                 heartbeat()
             }
             return summary
+        }
+        if summary.storageFault == nil { await finishRound(&summary, configuration: configuration) }
+        return summary
+    }
+
+    /// Purges, retention and the merged feed, after the round's polls.
+    private func finishRound(_ summary: inout PollSummary, configuration: Configuration) async {
+        do {
+            let upkeep = try await ledger.finishRound(
+                changed: summary.newArticles + summary.updatedArticles > 0, configuration: configuration)
+            for (feed, purge) in upkeep.purged.sorted(by: { $0.key < $1.key }) {
+                logger.notice("removed feed's articles purged", metadata: [
+                    "feed.id": "\(feed)", "articles.removed": "\(purge.removed)", "articles.kept": "\(purge.kept)",
+                ])
+            }
+            if upkeep.expired > 0 { logger.info("articles expired", metadata: ["articles.expired": "\(upkeep.expired)"]) }
+        } catch {
+            logger.error("cannot finish the round (journal, purge, retention, merged feed)", metadata: ["error": "\(error)"])
+            if error.isStorageUnavailable { summary.storageFault = error.description }
         }
     }
 }

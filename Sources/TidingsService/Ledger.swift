@@ -77,7 +77,42 @@ public actor Ledger {
 
     public func find(_ urlOrID: String) throws(StoreError) -> FeedRecord? { try registry.find(urlOrID) }
 
+    /// Records a feed's entries; their journal events reach the journal
+    /// files right after the commit. If that write fails (disk full) the
+    /// events wait in the state and go out with the next flush.
     public func record(_ entries: [Entry], feed: FeedIdentity, at now: Date) throws(StoreError) -> ArticleStore.Summary {
-        try store.record(entries, feed: feed, at: now)
+        let summary = try store.record(entries, feed: feed, at: now)
+        try? store.flushJournal()
+        return summary
+    }
+
+    /// What a round ends with, once its polls are recorded: purges asked
+    /// for by `tidings remove --purge`, retention, the merged feed.
+    public struct RoundUpkeep: Sendable {
+        public var purged: [String: ArticleStore.Purge] = [:]
+        public var expired = 0
+        public var mergedFeedWritten = false
+    }
+
+    public func finishRound(changed: Bool, configuration: Configuration, at now: Date = Date()) throws(StoreError) -> RoundUpkeep {
+        var upkeep = RoundUpkeep()
+        try store.flushJournal()
+        for feedID in try store.pendingPurges() {
+            upkeep.purged[feedID] = try store.purge(feedID: feedID, at: now)
+        }
+        let rules = ArticleStore.Retention(
+            maximumAgeSeconds: configuration.retentionMaximumAgeSeconds > 0 ? configuration.retentionMaximumAgeSeconds : nil,
+            maximumPerFeed: configuration.retentionMaximumPerFeed > 0 ? configuration.retentionMaximumPerFeed : nil)
+        upkeep.expired = try store.expire(rules, at: now)
+        let items = configuration.mergedFeedItems
+        if items > 0, changed || upkeep.expired > 0 || !upkeep.purged.isEmpty || !mergedFeedExists {
+            try store.writeMergedFeed(items: items)
+            upkeep.mergedFeedWritten = true
+        }
+        return upkeep
+    }
+
+    private var mergedFeedExists: Bool {
+        FileManager.default.fileExists(atPath: store.outputDirectory + "/" + ArticleStore.mergedFeedName)
     }
 }

@@ -146,9 +146,10 @@ public struct Poller: Sendable {
             succeed(&feed, result: "ok", now: now)
             log.info("feed polled", metadata: [
                 "http.status": "\(response.status)", "articles.new": "\(summary.new)",
-                "articles.updated": "\(summary.updated)", "articles.unchanged": "\(summary.unchanged)",
+                "articles.updated": "\(summary.updated)", "articles.merged": "\(summary.merged)",
+                "articles.unchanged": "\(summary.unchanged)",
             ])
-            return .updated(new: summary.new, updated: summary.updated, unchanged: summary.unchanged)
+            return .updated(new: summary.new, updated: summary.updated + summary.merged, unchanged: summary.unchanged)
         } catch {
             // Validators are not advanced: the next poll fetches and records again.
             if error.isStorageUnavailable {

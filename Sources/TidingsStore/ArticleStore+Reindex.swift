@@ -12,20 +12,18 @@ extension ArticleStore {
     }
 
     /// Rebuilds the index from the article files, which hold everything it
-    /// keeps (id, feed, path, content hash, revision, first sighting, last
-    /// change). Reads every file, writes none: ids and files stay as they
-    /// are, so the next poll finds every article unchanged.
+    /// keeps (id, shown feed, path, content hash, revision, first sighting,
+    /// last change, sources). Reads every file, writes none: ids and files
+    /// stay as they are, so the next poll finds every article unchanged.
+    /// Tombstones of expired articles have no file and are not rebuilt.
     public func reindex() throws(StoreError) -> Reindex {
         var result = Reindex()
         var feeds: [String: TidingsMeta.FeedRef] = [:]
         let root = outputDirectory + "/articles"
         let decoder = JSONDecoder()
-        let insert = try db.prepare("""
-            INSERT OR REPLACE INTO articles (id, feed_id, path, content_hash, revision, first_seen, last_changed)
-            VALUES (?,?,?,?,?,?,?)
-            """)
         try db.transaction { () throws(StoreError) in
-            try db.execute("DELETE FROM articles")
+            try db.execute("DELETE FROM articles; DELETE FROM article_keys; DELETE FROM article_sources;")
+            let q = try Queries(db)
             for relative in Self.articleFiles(under: root) {
                 let path = "articles/" + relative
                 guard let bytes = FileSystem.read(outputDirectory + "/" + path),
@@ -33,18 +31,61 @@ extension ArticleStore {
                     result.unreadable.append(path)
                     continue
                 }
+                try q.insertArticle(article, path: path, rank: Article.richness(of: article.entry))
+                try index(article, q: q)
                 let meta = article.tidings
-                try insert.run([
-                    .text(article.id), .text(meta.feed.id), .text(path), .text(meta.contentHash),
-                    .int(Int64(meta.revision)), .real(meta.firstSeen.timeIntervalSince1970),
-                    .real(meta.lastChanged.timeIntervalSince1970),
-                ])
                 feeds[meta.feed.id] = feeds[meta.feed.id] ?? meta.feed
                 result.articles += 1
             }
         }
         result.feeds = feeds.values.sorted { $0.id < $1.id }
         return result
+    }
+
+    /// Sources and keys of an article, from its file: its id (the hash of
+    /// the key it was created under), each source's guid key and its link
+    /// keys. Which links identified one item of their document the file
+    /// cannot say; a link that is its feed's home page is left out, and a
+    /// key another article already holds stays with that one.
+    private func index(_ article: Article, q: Queries) throws(StoreError) {
+        let home = article.tidings.feed.homePageURL.flatMap(CanonicalURL.of)
+        try q.register(keyHash: article.id, for: article.id)
+        let save = try db.prepare("""
+            INSERT OR REPLACE INTO article_sources (article_id, feed_id, feed_url, guid, url, content_hash)
+            VALUES (?,?,?,?,?,?)
+            """)
+        for source in article.tidings.sources {
+            let shown = source.feedID == article.tidings.feed.id
+            try save.run([.text(article.id), .text(source.feedID), .text(source.feedURL), .text(source.guid),
+                          .text(source.url), .text(shown ? article.tidings.contentHash : nil)])
+            if let guid = source.guid, !guid.isEmpty {
+                try q.register(keyHash: ArticleIdentity.articleID(forKey: "\(source.feedID)\nguid\n\(guid)"), for: article.id)
+            }
+            for link in [source.url, source.guid].compactMap({ $0.flatMap(CanonicalURL.of) }) where link != home {
+                try q.register(keyHash: ArticleIdentity.articleID(forKey: "link\n" + link), for: article.id)
+            }
+        }
+    }
+
+    /// A state made before cross-feed identity (schema 3) has articles but
+    /// no keys or sources: they are filled from the files, once.
+    func backfillIdentity() throws(StoreError) {
+        let check = try db.prepare("""
+            SELECT EXISTS (SELECT 1 FROM articles) AND NOT EXISTS (SELECT 1 FROM article_sources)
+            """)
+        guard try check.step(), check.int(0) == 1 else { return }
+        let rows = try db.prepare("SELECT path FROM articles")
+        var paths: [String] = []
+        while try rows.step() { if let p = rows.text(0) { paths.append(p) } }
+        try db.transaction { () throws(StoreError) in
+            let q = try Queries(db)
+            let rank = try db.prepare("UPDATE articles SET content_rank = ? WHERE id = ?")
+            for path in paths {
+                guard let article = readArticle(path) else { continue }
+                try index(article, q: q)
+                try rank.run([.int(Int64(Article.richness(of: article.entry))), .text(article.id)])
+            }
+        }
     }
 
     /// Whether article files exist: an empty index beside them was lost.

@@ -11,21 +11,33 @@ import TidingsModel
 /// `articles/` ever meets one.
 ///
 /// Crash safety: for one feed, files are written (atomically) and the index
-/// rows inserted inside one transaction, committed after the directories are
-/// synced. A kill before the commit leaves files the index does not know; the
-/// next poll finds them (`recoverUnindexed`) and adopts their first sighting
-/// and revision, so nothing is lost and nothing is written twice.
+/// rows and journal events inserted inside one transaction, committed after
+/// the directories are synced. A kill before the commit leaves files the
+/// index does not know; the next poll finds them (`recoverUnindexed`) and
+/// adopts their first sighting and revision, so nothing is lost and nothing
+/// is written twice. Journal events reach their files after the commit
+/// (`flushJournal`), and again at the next start if a kill came first.
 public final class ArticleStore {
     let db: Database
     public let outputDirectory: String
-    private let staging: String
+    let staging: String
 
     public struct Summary: Sendable, Hashable {
         public var new = 0
         public var updated = 0
         public var unchanged = 0
+        /// Articles another feed already had: this feed joined their sources.
+        public var merged = 0
         public init() {}
     }
+
+    let journal: JournalFiles
+    /// The last seq in the journal files; events above it are still only
+    /// in the database (see `flushJournal`).
+    var journalWrittenSeq: Int64 = 0
+    /// Journal times never go backwards, so each day's file holds one run
+    /// of seqs even when polls that began earlier commit later.
+    var lastJournalTime = Date.distantPast
 
     public init(stateDirectory: String, outputDirectory: String) throws(StoreError) {
         try FileSystem.makeDirectory(stateDirectory)
@@ -35,7 +47,13 @@ public final class ArticleStore {
         FileSystem.clearStaging(staging)
         self.outputDirectory = outputDirectory
         db = try Database(path: stateDirectory + "/tidings.sqlite3")
+        journal = JournalFiles(outputDirectory: outputDirectory)
         try Schema.migrate(db)
+        try backfillIdentity()
+        journalWrittenSeq = try journal.lastSeq()
+        try continueSequence(after: journalWrittenSeq)
+        try flushJournal()
+        removeExpiredFiles()
     }
 
     /// Whether the output can take articles again: a file written the way
@@ -57,76 +75,6 @@ public final class ArticleStore {
         return Int(stmt.int(0) ?? 0)
     }
 
-    /// Records the entries of one poll of one feed.
-    public func record(_ entries: [Entry], feed: FeedIdentity, at now: Date) throws(StoreError) -> Summary {
-        var summary = Summary()
-        var seen = Set<String>()
-        var touchedDirectories = Set<String>()
-        let lookup = try db.prepare("SELECT path, content_hash, revision, first_seen, last_changed FROM articles WHERE id = ?")
-        let upsert = try db.prepare("""
-            INSERT OR REPLACE INTO articles (id, feed_id, path, content_hash, revision, first_seen, last_changed)
-            VALUES (?,?,?,?,?,?,?)
-            """)
-        let encoder = Article.encoder()
-        try db.transaction { () throws(StoreError) in
-            for entry in entries {
-                var article = Article.make(from: entry, feed: feed, seenAt: now)
-                // A feed listing the same item twice: the first one wins.
-                guard seen.insert(article.id).inserted else { continue }
-                try lookup.bind([.text(article.id)])
-                var relativePath: String
-                if try lookup.step(), let path = lookup.text(0), let hash = lookup.text(1) {
-                    relativePath = path
-                    let fileIsThere = FileSystem.exists(outputDirectory + "/" + path)
-                    if hash == article.tidings.contentHash && fileIsThere {
-                        summary.unchanged += 1
-                        continue
-                    }
-                    var previous = article
-                    previous.tidings.firstSeen = Date(timeIntervalSince1970: lookup.real(3) ?? now.timeIntervalSince1970)
-                    previous.tidings.lastChanged = Date(timeIntervalSince1970: lookup.real(4) ?? now.timeIntervalSince1970)
-                    previous.tidings.revision = Int(lookup.int(2) ?? 1)
-                    if hash == article.tidings.contentHash {
-                        article = previous  // file lost: write it back as it was
-                        summary.unchanged += 1
-                    } else {
-                        article = previous.revised(with: entry, feed: feed, at: now)
-                        summary.updated += 1
-                    }
-                } else {
-                    relativePath = Self.path(for: article.id, firstSeen: now)
-                    if let orphan = recoverUnindexed(id: article.id, near: now) {
-                        relativePath = orphan.path
-                        if orphan.article.tidings.contentHash == article.tidings.contentHash {
-                            article = orphan.article
-                        } else {
-                            article = orphan.article.revised(with: entry, feed: feed, at: now)
-                        }
-                    }
-                    summary.new += 1
-                }
-                let bytes: [UInt8]
-                do { bytes = [UInt8](try encoder.encode(article)) + [0x0A] } catch {
-                    throw .encoding("article \(article.id): \(error)")
-                }
-                let absolute = outputDirectory + "/" + relativePath
-                let directory = (absolute as NSString).deletingLastPathComponent
-                if !touchedDirectories.contains(directory) { try FileSystem.makeDirectory(directory) }
-                if try !isSameFile(absolute, bytes) {
-                    try FileSystem.replaceAtomically(absolute, with: bytes, stagingDirectory: staging)
-                    touchedDirectories.insert(directory)
-                }
-                try upsert.run([
-                    .text(article.id), .text(feed.id), .text(relativePath), .text(article.tidings.contentHash),
-                    .int(Int64(article.tidings.revision)), .real(article.tidings.firstSeen.timeIntervalSince1970),
-                    .real(article.tidings.lastChanged.timeIntervalSince1970),
-                ])
-            }
-            for directory in touchedDirectories { try FileSystem.syncDirectory(directory) }
-        }
-        return summary
-    }
-
     static func path(for id: String, firstSeen: Date) -> String {
         let day = String(Timestamp.format(firstSeen).prefix(10))  // YYYY-MM-DD
         let parts = day.split(separator: "-")
@@ -135,7 +83,7 @@ public final class ArticleStore {
 
     /// A file written by a run that was killed before it committed: today's
     /// or yesterday's directory, where such a file can only be.
-    private func recoverUnindexed(id: String, near now: Date) -> (path: String, article: Article)? {
+    func recoverUnindexed(id: String, near now: Date) -> (path: String, article: Article)? {
         for date in [now, now.addingTimeInterval(-86_400)] {
             let path = Self.path(for: id, firstSeen: date)
             if let bytes = FileSystem.read(outputDirectory + "/" + path),
@@ -146,8 +94,13 @@ public final class ArticleStore {
         return nil
     }
 
-    private func isSameFile(_ path: String, _ bytes: [UInt8]) throws(StoreError) -> Bool {
+    func isSameFile(_ path: String, _ bytes: [UInt8]) -> Bool {
         guard let existing = FileSystem.read(path) else { return false }
         return existing == bytes
+    }
+
+    func readArticle(_ relativePath: String) -> Article? {
+        guard let bytes = FileSystem.read(outputDirectory + "/" + relativePath) else { return nil }
+        return try? JSONDecoder().decode(Article.self, from: Data(bytes))
     }
 }

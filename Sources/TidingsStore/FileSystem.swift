@@ -27,17 +27,10 @@ enum FileSystem {
         let temp = stagingDirectory + "/" + UUID().uuidString + ".tmp"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .io(path: temp, errno: errno, message: "cannot create") }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let e = errno
-                close(fd)
-                unlink(temp)
-                throw .io(path: temp, errno: e, message: "cannot write")
-            }
-            offset += n
+        do { try writeAll(fd, bytes, path: temp) } catch {
+            close(fd)
+            unlink(temp)
+            throw error
         }
         if fsync(fd) != 0 {
             let e = errno
@@ -50,6 +43,27 @@ enum FileSystem {
             let e = errno
             unlink(temp)
             throw .io(path: path, errno: e, message: "cannot rename into place")
+        }
+    }
+
+    /// Appends `bytes` to `path` (created if missing) and flushes it to disk.
+    static func append(_ bytes: [UInt8], to path: String) throws(StoreError) {
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .io(path: path, errno: errno, message: "cannot open for appending") }
+        defer { close(fd) }
+        try writeAll(fd, bytes, path: path)
+        if fsync(fd) != 0 { throw .io(path: path, errno: errno, message: "cannot fsync") }
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(StoreError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .io(path: path, errno: errno, message: "cannot write")
+            }
+            offset += n
         }
     }
 

@@ -57,6 +57,56 @@ enum Schema {
             value TEXT NOT NULL
         );
         """,
+        // 4: one article per story across feeds. `articles.feed_id` is now
+        // the feed whose sighting fills the file (`content_rank` is how rich
+        // it is; -1 once that feed is gone); `article_keys` maps the hash of
+        // every dedup key (`ArticleIdentity`) to its article; every feed an
+        // article was seen in has a row in `article_sources`. `expired_at`
+        // makes a row a tombstone. `journal` holds change events until they
+        // are in the journal files (and past the hook cursor); AUTOINCREMENT
+        // never reuses a seq. Keys and sources of articles recorded before
+        // are filled from their files (`ArticleStore.backfillIdentity`).
+        """
+        ALTER TABLE articles ADD COLUMN content_rank INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE articles ADD COLUMN expired_at REAL;
+        CREATE INDEX articles_by_first_seen ON articles(first_seen);
+        CREATE TABLE article_keys (
+            key_hash TEXT PRIMARY KEY,
+            article_id TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX article_keys_by_article ON article_keys(article_id);
+        CREATE TABLE article_sources (
+            article_id TEXT NOT NULL,
+            feed_id TEXT NOT NULL,
+            feed_url TEXT NOT NULL,
+            guid TEXT,
+            url TEXT,
+            content_hash TEXT,
+            PRIMARY KEY (article_id, feed_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX article_sources_by_feed ON article_sources(feed_id);
+        CREATE TABLE journal (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            event TEXT NOT NULL,
+            article_id TEXT NOT NULL,
+            path TEXT NOT NULL,
+            feed_id TEXT,
+            at REAL NOT NULL
+        );
+        CREATE TABLE purge_requests (
+            feed_id TEXT PRIMARY KEY,
+            requested_at REAL NOT NULL
+        );
+        CREATE TABLE hook_failures (
+            seq INTEGER PRIMARY KEY,
+            event TEXT NOT NULL,
+            article_id TEXT NOT NULL,
+            path TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            error TEXT NOT NULL,
+            at REAL NOT NULL
+        );
+        """,
     ]
 
     /// Brings the schema up to date. The version is read inside the write

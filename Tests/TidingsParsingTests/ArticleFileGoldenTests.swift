@@ -7,9 +7,9 @@ import TidingsTestSupport
 /// The article file is the product: a document parsed, normalized and
 /// encoded must give, byte for byte, the file written by hand next to it.
 /// Only the two digests are filled in, from independent computations: the
-/// id is SHA-256 of the documented dedup key (checked against a known
-/// vector elsewhere), the content hash is whatever the digest says, checked
-/// for shape. A change to the format shows up here and must bump the schema.
+/// id is SHA-256 of the documented primary key (the canonical link, written
+/// out here by hand; SHA-256 is checked against known vectors elsewhere),
+/// the content hash is whatever the digest says, checked for shape. A change to the format shows up here and must bump the schema.
 @Suite struct ArticleFileGoldenTests {
     static let directory = Bundle.module.resourcePath! + "/Fixtures/articles"
 
@@ -22,7 +22,9 @@ import TidingsTestSupport
         let article = Article.make(from: try #require(document.entries.first), feed: feed, seenAt: seen)
         let bytes = try Article.encoder().encode(article)
 
-        let id = String(SHA256.hex("00000000000000aa\nguid\nnightshift-012").prefix(32))
+        // The item's link identifies it (one item, not the home page): the
+        // id comes from its canonical form, the same in every feed.
+        let id = String(SHA256.hex("link\n//nightshift.example.com/12").prefix(32))
         #expect(article.tidings.contentHash.count == 32)
         var expected = try String(contentsOfFile: Self.directory + "/rss20_podcast_episode.article.json", encoding: .utf8)
         expected = expected.replacingOccurrences(of: "@id@", with: id)

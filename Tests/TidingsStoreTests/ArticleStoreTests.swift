@@ -59,10 +59,11 @@ import TidingsTestSupport
         #expect(article.tidings.lastChanged == day2)
     }
 
-    @Test func sameGuidTwiceInOneDocumentIsOneArticle() throws {
+    @Test func theSameItemListedTwiceIsOneArticle() throws {
         let root = TestPaths.temporaryDirectory()
         let store = try makeStore(root)
-        let summary = try store.record([Entry(guid: "1", title: "First"), Entry(guid: "1", title: "Second")], feed: feed, at: day1)
+        let item = Entry(guid: "1", url: "https://example.com/1", title: "First")
+        let summary = try store.record([item, item], feed: feed, at: day1)
         #expect(summary.new == 1)
         #expect(TestPaths.files(under: root + "/out/articles", suffix: ".json").count == 1)
     }

@@ -1,0 +1,75 @@
+import Foundation
+import TidingsModel
+
+extension ArticleStore {
+    /// The state key under which hook delivery keeps its cursor: the last
+    /// seq whose hooks have run (or given up). Events above it stay in the
+    /// database until they have.
+    public static let hookCursorKey = "hook_cursor"
+
+    /// Adds an event to the transaction in progress; its seq comes from
+    /// the database, so it commits or rolls back with the articles.
+    func journalEvent(_ kind: JournalEvent.Kind, id: String, path: String, feedID: String?,
+                      q: Queries? = nil) throws(StoreError) {
+        let now = max(Date(), lastJournalTime)
+        lastJournalTime = now
+        let insert = try db.prepare("INSERT INTO journal (event, article_id, path, feed_id, at) VALUES (?,?,?,?,?)")
+        try insert.run([.text(kind.rawValue), .text(id), .text(path), .text(feedID), .real(now.timeIntervalSince1970)])
+    }
+
+    /// Events committed but not yet in the journal files, in seq order.
+    func unwrittenJournalEvents() throws(StoreError) -> [JournalEvent] {
+        let stmt = try db.prepare("SELECT seq, event, article_id, path, feed_id, at FROM journal WHERE seq > ? ORDER BY seq")
+        try stmt.bind([.int(journalWrittenSeq)])
+        var out: [JournalEvent] = []
+        while try stmt.step() {
+            guard let seq = stmt.int(0), let kind = stmt.text(1).flatMap(JournalEvent.Kind.init(rawValue:)),
+                  let id = stmt.text(2), let path = stmt.text(3) else { continue }
+            out.append(JournalEvent(seq: seq, event: kind, id: id, path: path, feedID: stmt.text(4),
+                                    at: Date(timeIntervalSince1970: stmt.real(5) ?? 0)))
+        }
+        return out
+    }
+
+    /// Writes committed events to the journal files. Called after every
+    /// commit, and at start for what a killed process left in the database.
+    public func flushJournal() throws(StoreError) {
+        let events = try unwrittenJournalEvents()
+        guard let last = events.last?.seq else { return }
+        try journal.append(events)
+        journalWrittenSeq = last
+    }
+
+    /// Drops events from the database that are in the files and past the
+    /// hook cursor (when hooks keep one). Runs inside a transaction that
+    /// writes anyway, so it costs no commit of its own.
+    func releaseWrittenJournalEvents() throws(StoreError) {
+        let stmt = try db.prepare("""
+            DELETE FROM journal WHERE seq <= ?1
+              AND seq <= COALESCE((SELECT CAST(value AS INTEGER) FROM daemon_state WHERE key = '\(Self.hookCursorKey)'), ?1)
+            """)
+        try stmt.run([.int(journalWrittenSeq)])
+    }
+
+    /// A database newer than the journal files (rebuilt after corruption,
+    /// or deleted) must not give a seq the files already hold.
+    func continueSequence(after written: Int64) throws(StoreError) {
+        guard written > 0 else { return }
+        try db.transaction { () throws(StoreError) in
+            let current = try db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'journal'")
+            if try current.step() {
+                if (current.int(0) ?? 0) < written {
+                    try db.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'journal'").run([.int(written)])
+                }
+            } else {
+                try db.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES ('journal', ?)").run([.int(written)])
+            }
+        }
+    }
+
+    /// The highest seq ever given (written out or not); 0 for none.
+    public func lastJournalSeq() throws(StoreError) -> Int64 {
+        let stmt = try db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'journal'")
+        return try stmt.step() ? stmt.int(0) ?? 0 : max(0, journalWrittenSeq)
+    }
+}

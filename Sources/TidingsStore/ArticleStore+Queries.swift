@@ -1,0 +1,117 @@
+import Foundation
+import TidingsModel
+
+extension ArticleStore {
+    /// The index's statements, prepared once per transaction. Keys are
+    /// stored as their hash (`ArticleIdentity.articleID(forKey:)`): 32
+    /// characters however long the link, and the key hash of a new
+    /// article's primary key is its id.
+    struct Queries {
+        struct ArticleRow {
+            var path: String
+            var contentHash: String
+            var revision: Int
+            var firstSeen: Date
+            var lastChanged: Date
+            /// The feed whose sighting the file shows.
+            var feedID: String
+            var rank: Int
+            var expired: Bool
+        }
+
+        struct SourceRow {
+            var guid: String?
+            var url: String?
+            var hash: String?
+        }
+
+        private let keyLookup, articleLookup, sourceLookup, sourcesOf: Statement
+        private let insertArticleStmt, updateArticleStmt, saveSourceStmt, registerKey: Statement
+
+        init(_ db: Database) throws(StoreError) {
+            keyLookup = try db.prepare("SELECT article_id FROM article_keys WHERE key_hash = ?")
+            articleLookup = try db.prepare("""
+                SELECT path, content_hash, revision, first_seen, last_changed, feed_id, content_rank, expired_at
+                FROM articles WHERE id = ?
+                """)
+            sourceLookup = try db.prepare("SELECT guid, url, content_hash FROM article_sources WHERE article_id = ? AND feed_id = ?")
+            sourcesOf = try db.prepare("SELECT feed_id, feed_url, guid, url FROM article_sources WHERE article_id = ? ORDER BY feed_id")
+            insertArticleStmt = try db.prepare("""
+                INSERT INTO articles (id, feed_id, path, content_hash, revision, first_seen, last_changed, content_rank)
+                VALUES (?,?,?,?,?,?,?,?)
+                """)
+            updateArticleStmt = try db.prepare("""
+                UPDATE articles SET feed_id = ?, content_hash = ?, revision = ?, last_changed = ?, content_rank = ?
+                WHERE id = ?
+                """)
+            saveSourceStmt = try db.prepare("""
+                INSERT OR REPLACE INTO article_sources (article_id, feed_id, feed_url, guid, url, content_hash)
+                VALUES (?,?,?,?,?,?)
+                """)
+            registerKey = try db.prepare("INSERT OR IGNORE INTO article_keys (key_hash, article_id) VALUES (?, ?)")
+        }
+
+        func articleForKey(_ keyHash: String) throws(StoreError) -> String? {
+            try keyLookup.bind([.text(keyHash)])
+            return try keyLookup.step() ? keyLookup.text(0) : nil
+        }
+
+        func article(_ id: String) throws(StoreError) -> ArticleRow? {
+            let s = articleLookup
+            try s.bind([.text(id)])
+            guard try s.step(), let path = s.text(0), let hash = s.text(1), let feed = s.text(5) else { return nil }
+            return ArticleRow(path: path, contentHash: hash, revision: Int(s.int(2) ?? 1),
+                              firstSeen: Date(timeIntervalSince1970: s.real(3) ?? 0),
+                              lastChanged: Date(timeIntervalSince1970: s.real(4) ?? 0),
+                              feedID: feed, rank: Int(s.int(6) ?? 0), expired: s.real(7) != nil)
+        }
+
+        func source(article: String, feed: String) throws(StoreError) -> SourceRow? {
+            try sourceLookup.bind([.text(article), .text(feed)])
+            guard try sourceLookup.step() else { return nil }
+            return SourceRow(guid: sourceLookup.text(0), url: sourceLookup.text(1), hash: sourceLookup.text(2))
+        }
+
+        func sources(of article: String) throws(StoreError) -> [TidingsMeta.Source] {
+            try sourcesOf.bind([.text(article)])
+            var out: [TidingsMeta.Source] = []
+            while try sourcesOf.step() {
+                out.append(.init(feedID: sourcesOf.text(0) ?? "", feedURL: sourcesOf.text(1) ?? "",
+                                 guid: sourcesOf.text(2), url: sourcesOf.text(3)))
+            }
+            return out
+        }
+
+        func insertArticle(_ a: Article, path: String, rank: Int) throws(StoreError) {
+            try insertArticleStmt.run([
+                .text(a.id), .text(a.tidings.feed.id), .text(path), .text(a.tidings.contentHash),
+                .int(Int64(a.tidings.revision)), .real(a.tidings.firstSeen.timeIntervalSince1970),
+                .real(a.tidings.lastChanged.timeIntervalSince1970), .int(Int64(rank)),
+            ])
+        }
+
+        func updateArticle(_ a: Article, rank: Int, shownFeed: String) throws(StoreError) {
+            try updateArticleStmt.run([
+                .text(shownFeed), .text(a.tidings.contentHash), .int(Int64(a.tidings.revision)),
+                .real(a.tidings.lastChanged.timeIntervalSince1970), .int(Int64(rank)), .text(a.id),
+            ])
+        }
+
+        func saveSource(_ s: Sighting) throws(StoreError) {
+            try saveSourceStmt.run([.text(s.id), .text(s.feed.id), .text(s.feed.url), .text(s.entry.guid),
+                                    .text(s.entry.url), .text(s.hash)])
+        }
+
+        /// Every key of a sighting points at its article, unless another
+        /// article holds the key already (the first keeps it).
+        func register(_ keys: ArticleIdentity.Keys, for id: String) throws(StoreError) {
+            for key in keys.lookups {
+                try registerKey.run([.text(ArticleIdentity.articleID(forKey: key)), .text(id)])
+            }
+        }
+
+        func register(keyHash: String, for id: String) throws(StoreError) {
+            try registerKey.run([.text(keyHash), .text(id)])
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import TidingsModel
+
+/// One line of the change journal: part of the output contract
+/// (docs/journal.md, docs/journal.v1.schema.json).
+public struct JournalEvent: Codable, Sendable, Hashable {
+    public enum Kind: String, Codable, Sendable {
+        case created, updated, sourceAdded = "source_added", expired, removed
+    }
+
+    public var seq: Int64
+    public var event: Kind
+    public var id: String
+    /// The article file, relative to the output directory (for `expired`
+    /// and `removed`, where it was).
+    public var path: String
+    public var feedID: String?
+    public var at: Date
+
+    public init(seq: Int64, event: Kind, id: String, path: String, feedID: String?, at: Date) {
+        self.seq = seq
+        self.event = event
+        self.id = id
+        self.path = path
+        self.feedID = feedID
+        self.at = at
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case seq, event, id, path, at
+        case feedID = "feed_id"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(seq, forKey: .seq)
+        try c.encode(event, forKey: .event)
+        try c.encode(id, forKey: .id)
+        try c.encode(path, forKey: .path)
+        try c.encode(feedID, forKey: .feedID)
+        try c.encode(Timestamp.format(at), forKey: .at)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        seq = try c.decode(Int64.self, forKey: .seq)
+        event = try c.decode(Kind.self, forKey: .event)
+        id = try c.decode(String.self, forKey: .id)
+        path = try c.decode(String.self, forKey: .path)
+        feedID = try c.decodeIfPresent(String.self, forKey: .feedID)
+        guard let time = Timestamp.parse(try c.decode(String.self, forKey: .at)) else {
+            throw DecodingError.dataCorruptedError(forKey: .at, in: c, debugDescription: "not an RFC 3339 time")
+        }
+        at = time
+    }
+}
+
+/// The journal files: `<output>/journal/YYYY-MM-DD.jsonl`, one JSON object
+/// a line, named by the day (UTC) of the events they hold. Only appended.
+///
+/// The state database is the journal's source of truth: events get their
+/// `seq` in the transaction that records the articles, and stay in the
+/// database until they are here. Writing them out is `append`: lines past
+/// the last `seq` already in the files, then fsync. A crash mid-write
+/// leaves at most a partial last line, which the next start cuts off
+/// before writing the rest again, so the files never skip or repeat a seq.
+public struct JournalFiles: Sendable {
+    public let directory: String
+
+    public init(outputDirectory: String) {
+        directory = outputDirectory + "/journal"
+    }
+
+    /// The files, oldest first.
+    public func files() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { $0.hasSuffix(".jsonl") }.sorted().map { directory + "/" + $0 }
+    }
+
+    /// The last seq written, after cutting off a partial last line.
+    func lastSeq() throws(StoreError) -> Int64 {
+        for file in files().reversed() {
+            guard var bytes = FileSystem.read(file) else { continue }
+            if let lastNewline = bytes.lastIndex(of: 0x0A), lastNewline != bytes.count - 1 {
+                try truncate(file, to: lastNewline + 1)
+                bytes.removeSubrange((lastNewline + 1)...)
+            } else if !bytes.isEmpty, bytes.last != 0x0A {
+                try truncate(file, to: 0)
+                bytes = []
+            }
+            if let line = bytes.split(separator: 0x0A).last,
+               let event = try? JSONDecoder().decode(JournalEvent.self, from: Data(line)) {
+                return event.seq
+            }
+        }
+        return 0
+    }
+
+    private func truncate(_ path: String, to length: Int) throws(StoreError) {
+        if Glibc.truncate(path, off_t(length)) != 0 {
+            throw .io(path: path, errno: errno, message: "cannot cut off a partial journal line")
+        }
+    }
+
+    /// Appends events (in seq order) to their days' files and makes them durable.
+    func append(_ events: [JournalEvent]) throws(StoreError) {
+        guard !events.isEmpty else { return }
+        try FileSystem.makeDirectory(directory)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var byDay: [(String, [UInt8])] = []
+        for event in events {
+            let day = String(Timestamp.format(event.at).prefix(10))
+            var line: [UInt8]
+            do { line = [UInt8](try encoder.encode(event)) } catch {
+                throw .encoding("journal event \(event.seq): \(error)")
+            }
+            line.append(0x0A)
+            if byDay.last?.0 == day { byDay[byDay.count - 1].1 += line } else { byDay.append((day, line)) }
+        }
+        for (day, bytes) in byDay {
+            let path = directory + "/" + day + ".jsonl"
+            let created = !FileSystem.exists(path)
+            try FileSystem.append(bytes, to: path)
+            if created { try FileSystem.syncDirectory(directory) }
+        }
+    }
+
+    /// Every event with a seq above `since`, in order, from the files.
+    public func events(since: Int64) -> [JournalEvent] {
+        let decoder = JSONDecoder()
+        var out: [JournalEvent] = []
+        for file in files() {
+            guard let bytes = FileSystem.read(file) else { continue }
+            // Only complete lines: a writer may be mid-append.
+            let complete = bytes.lastIndex(of: 0x0A).map { bytes[...$0] } ?? []
+            for line in complete.split(separator: 0x0A) {
+                if let event = try? decoder.decode(JournalEvent.self, from: Data(line)), event.seq > since {
+                    out.append(event)
+                }
+            }
+        }
+        return out
+    }
+}
