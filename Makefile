@@ -18,7 +18,7 @@ INSTALL_ROOT = $(DESTDIR)$(PREFIX)
 SYSCONFDIR ?= /etc
 MAN_DATE ?= $(shell date -u +%Y-%m-%d)
 
-.PHONY: run test deps build release static unit-tests conformance asan fuzz bench clean man install uninstall \
+.PHONY: run test deps judges build release static unit-tests conformance asan fuzz bench clean man install uninstall \
   install-check systemd-check
 
 deps:
@@ -42,8 +42,19 @@ run: build
 ## run, the parser under AddressSanitizer, and a bounded fuzzing run.
 test: unit-tests conformance install-check asan fuzz
 
-unit-tests: deps
+unit-tests: deps judges
 	swift test
+
+## The outside judges the tests call on: headless Chromium reads
+## content_html, strace shows the system calls of a durable write, and
+## Python's feedparser reads the merged JSON Feed.
+judges:
+	@missing=""; for p in chromium strace; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+	@python3 -c "import feedparser" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check feedparser
 
 conformance: release
 	@if [ ! -f "$(CONFORMANCE)/check.py" ]; then \

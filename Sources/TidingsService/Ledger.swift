@@ -77,13 +77,8 @@ public actor Ledger {
 
     public func find(_ urlOrID: String) throws(StoreError) -> FeedRecord? { try registry.find(urlOrID) }
 
-    /// Records a feed's entries; their journal events reach the journal
-    /// files right after the commit. If that write fails (disk full) the
-    /// events wait in the state and go out with the next flush.
     public func record(_ entries: [Entry], feed: FeedIdentity, at now: Date) throws(StoreError) -> ArticleStore.Summary {
-        let summary = try store.record(entries, feed: feed, at: now)
-        try? store.flushJournal()
-        return summary
+        try store.record(entries, feed: feed, at: now)
     }
 
     /// What a round ends with, once its polls are recorded: purges asked

@@ -44,6 +44,10 @@ extension ArticleStore {
             }
             try writer.syncDirectories()
         }
+        // Committed: the events go to the journal files now. If that fails
+        // (disk full) they wait in the state for the next flush, which
+        // reports the error (`Ledger.finishRound`).
+        try? flushJournal()
         return summary
     }
 
