@@ -59,9 +59,15 @@ public final class Daemon: Sendable {
 
     /// Polls every enabled feed once, whether due or not. Cancelling the
     /// task cuts the round short as `run` does.
+    /// The `on_article` hook, when one is configured, runs for the
+    /// round's events before this returns.
     public func pollOnce() async throws -> PollSummary {
-        try await withTaskCancellationHandler {
-            try await pollRound(all: true, heartbeat: {})
+        let hooks = try HookRunner.start(configuration: configuration, logger: logger)
+        defer { hooks?.stop() }
+        return try await withTaskCancellationHandler {
+            let summary = try await pollRound(all: true, heartbeat: {})
+            if let hooks { await hooks.waitUntilDelivered(upTo: try await ledger.lastJournalSeq()) }
+            return summary
         } onCancel: {
             client.shutdown()
         }
@@ -88,6 +94,8 @@ public final class Daemon: Sendable {
             "output": "\(configuration.outputDirectory)", "state": "\(configuration.stateDirectory)",
         ])
         var storageAttempts = 0
+        let hooks = try HookRunner.start(configuration: configuration, logger: logger)
+        defer { hooks?.stop() }
         try await withTaskCancellationHandler {
             while !Task.isCancelled {
                 let summary = try await pollRound(all: false, heartbeat: heartbeat)

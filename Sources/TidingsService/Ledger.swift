@@ -61,6 +61,8 @@ public actor Ledger {
 
     public func articleCount() throws(StoreError) -> Int { try store.count() }
 
+    public func lastJournalSeq() throws(StoreError) -> Int64 { try store.lastJournalSeq() }
+
     public func markParsing(feedID: String, bodyHash: String) throws(StoreError) {
         try registry.markParsing(feedID: feedID, bodyHash: bodyHash)
     }

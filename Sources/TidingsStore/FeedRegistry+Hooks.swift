@@ -1,0 +1,89 @@
+import Foundation
+
+/// Hook delivery's side of the state: a cursor (the last journal seq whose
+/// hooks have run or given up) and the events that gave up. Journal events
+/// above the cursor stay in the database (see `ArticleStore`), so delivery
+/// resumes after a crash and is at least once.
+extension FeedRegistry {
+    /// A journal event waiting for its hook, with what the hook is told.
+    public struct HookEvent: Sendable, Hashable {
+        public var seq: Int64
+        public var event: String
+        public var articleID: String
+        public var path: String
+        public var feedURL: String?
+    }
+
+    public struct HookFailure: Sendable, Hashable {
+        public var seq: Int64
+        public var event: String
+        public var articleID: String
+        public var attempts: Int
+        public var error: String
+        public var at: Date
+    }
+
+    public func hookCursor() throws(StoreError) -> Int64? {
+        let stmt = try db.prepare("SELECT value FROM daemon_state WHERE key = ?")
+        try stmt.bind([.text(ArticleStore.hookCursorKey)])
+        return try stmt.step() ? stmt.text(0).flatMap { Int64($0) } : nil
+    }
+
+    public func setHookCursor(_ seq: Int64) throws(StoreError) {
+        try db.prepare("INSERT OR REPLACE INTO daemon_state (key, value) VALUES (?, ?)")
+            .run([.text(ArticleStore.hookCursorKey), .text(String(seq))])
+    }
+
+    /// No hook configured: events need not wait for one.
+    public func clearHookCursor() throws(StoreError) {
+        try db.prepare("DELETE FROM daemon_state WHERE key = ?").run([.text(ArticleStore.hookCursorKey)])
+    }
+
+    /// A hook configured for the first time starts after the last event
+    /// given so far: it is not run for the whole history.
+    public func startHookCursorIfNeeded() throws(StoreError) -> Int64 {
+        if let cursor = try hookCursor() { return cursor }
+        let last = try db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'journal'")
+        let seq = try last.step() ? last.int(0) ?? 0 : 0
+        try setHookCursor(seq)
+        return seq
+    }
+
+    /// Events after `seq`, oldest first, every kind (the cursor passes the
+    /// ones no hook is run for too).
+    public func hookEvents(after seq: Int64, limit: Int) throws(StoreError) -> [HookEvent] {
+        let stmt = try db.prepare("""
+            SELECT j.seq, j.event, j.article_id, j.path, f.url FROM journal j LEFT JOIN feeds f ON f.id = j.feed_id
+            WHERE j.seq > ? ORDER BY j.seq LIMIT ?
+            """)
+        try stmt.bind([.int(seq), .int(Int64(limit))])
+        var out: [HookEvent] = []
+        while try stmt.step() {
+            guard let seq = stmt.int(0), let event = stmt.text(1), let id = stmt.text(2), let path = stmt.text(3) else { continue }
+            out.append(HookEvent(seq: seq, event: event, articleID: id, path: path, feedURL: stmt.text(4)))
+        }
+        return out
+    }
+
+    public func recordHookFailure(_ event: HookEvent, attempts: Int, error: String, at now: Date = Date()) throws(StoreError) {
+        try db.prepare("""
+            INSERT OR REPLACE INTO hook_failures (seq, event, article_id, path, attempts, error, at) VALUES (?,?,?,?,?,?,?)
+            """).run([.int(event.seq), .text(event.event), .text(event.articleID), .text(event.path),
+                      .int(Int64(attempts)), .text(error), .real(now.timeIntervalSince1970)])
+    }
+
+    /// Events whose hook gave up, newest first.
+    public func hookFailures(limit: Int = 10) throws(StoreError) -> (count: Int, latest: [HookFailure]) {
+        let count = try db.prepare("SELECT count(*) FROM hook_failures")
+        _ = try count.step()
+        let stmt = try db.prepare("SELECT seq, event, article_id, attempts, error, at FROM hook_failures ORDER BY seq DESC LIMIT ?")
+        try stmt.bind([.int(Int64(limit))])
+        var latest: [HookFailure] = []
+        while try stmt.step() {
+            latest.append(HookFailure(seq: stmt.int(0) ?? 0, event: stmt.text(1) ?? "", articleID: stmt.text(2) ?? "",
+                                      attempts: Int(stmt.int(3) ?? 0), error: stmt.text(4) ?? "",
+                                      at: Date(timeIntervalSince1970: stmt.real(5) ?? 0)))
+        }
+        return (Int(count.int(0) ?? 0), latest)
+    }
+}
