@@ -47,14 +47,14 @@ unit-tests: deps judges
 
 ## The outside judges the tests call on: headless Chromium reads
 ## content_html, strace shows the system calls of a durable write, and
-## Python's feedparser reads the merged JSON Feed.
+## jsonfeed-util (PyPI) reads the merged JSON Feed.
 judges:
 	@missing=""; for p in chromium strace; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
-	@python3 -c "import feedparser" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check feedparser
+	@python3 -c "import jsonfeed" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check jsonfeed-util
 
 conformance: release
 	@if [ ! -f "$(CONFORMANCE)/check.py" ]; then \

@@ -39,11 +39,27 @@ public final class FeedRegistry {
         return (record, true)
     }
 
-    /// Removes the feed named by its URL or id; its article files stay.
-    public func remove(_ urlOrID: String) throws(StoreError) -> FeedRecord? {
-        guard let record = try find(urlOrID) else { return nil }
-        try db.prepare("DELETE FROM feeds WHERE id = ?").run([.text(record.id)])
-        return record
+    /// Removes the feed named by its URL or id; its article files stay,
+    /// unless `purge` asks (in the same transaction) for the ones no other
+    /// feed carries to go too (`ArticleStore.purge`, run by whoever writes
+    /// the output: the daemon, or the CLI when no daemon runs).
+    public func remove(_ urlOrID: String, purge: Bool = false, at now: Date = Date()) throws(StoreError) -> FeedRecord? {
+        try db.transaction { () throws(StoreError) -> FeedRecord? in
+            guard let record = try find(urlOrID) else { return nil }
+            try db.prepare("DELETE FROM feeds WHERE id = ?").run([.text(record.id)])
+            if purge {
+                try db.prepare("INSERT OR REPLACE INTO purge_requests (feed_id, requested_at) VALUES (?, ?)")
+                    .run([.text(record.id), .real(now.timeIntervalSince1970)])
+            }
+            return record
+        }
+    }
+
+    /// Whether a purge asked for is still to be done.
+    public func purgePending(feedID: String) throws(StoreError) -> Bool {
+        let stmt = try db.prepare("SELECT 1 FROM purge_requests WHERE feed_id = ?")
+        try stmt.bind([.text(feedID)])
+        return try stmt.step()
     }
 
     /// Makes feeds due now and lifts their quarantine: an operator's

@@ -109,16 +109,10 @@ public struct JournalFiles: Sendable {
     func append(_ events: [JournalEvent]) throws(StoreError) {
         guard !events.isEmpty else { return }
         try FileSystem.makeDirectory(directory)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var byDay: [(String, [UInt8])] = []
         for event in events {
             let day = String(Timestamp.format(event.at).prefix(10))
-            var line: [UInt8]
-            do { line = [UInt8](try encoder.encode(event)) } catch {
-                throw .encoding("journal event \(event.seq): \(error)")
-            }
-            line.append(0x0A)
+            let line = [UInt8]((Self.line(event) + "\n").utf8)
             if byDay.last?.0 == day { byDay[byDay.count - 1].1 += line } else { byDay.append((day, line)) }
         }
         for (day, bytes) in byDay {
@@ -131,18 +125,54 @@ public struct JournalFiles: Sendable {
 
     /// Every event with a seq above `since`, in order, from the files.
     public func events(since: Int64) -> [JournalEvent] {
-        let decoder = JSONDecoder()
-        var out: [JournalEvent] = []
-        for file in files() {
-            guard let bytes = FileSystem.read(file) else { continue }
-            // Only complete lines: a writer may be mid-append.
-            let complete = bytes.lastIndex(of: 0x0A).map { bytes[...$0] } ?? []
-            for line in complete.split(separator: 0x0A) {
-                if let event = try? decoder.decode(JournalEvent.self, from: Data(line)), event.seq > since {
-                    out.append(event)
+        var reader = Reader(files: self, since: since)
+        return reader.next()
+    }
+
+    /// Reads the journal as it grows: each `next()` returns the events
+    /// appended since the last, reading only the new bytes. Only complete
+    /// lines count (a writer may be mid-append); a new day's file is picked
+    /// up when it appears.
+    public struct Reader {
+        let files: JournalFiles
+        var since: Int64
+        var current: String?
+        var offset: UInt64 = 0
+
+        public init(files: JournalFiles, since: Int64) {
+            self.files = files
+            self.since = since
+        }
+
+        public mutating func next() -> [JournalEvent] {
+            var out: [JournalEvent] = []
+            let decoder = JSONDecoder()
+            for file in files.files() where current.map({ file >= $0 }) ?? true {
+                if file != current {
+                    current = file
+                    offset = 0
+                }
+                guard let handle = FileHandle(forReadingAtPath: file) else { continue }
+                defer { try? handle.close() }
+                try? handle.seek(toOffset: offset)
+                guard let data = try? handle.readToEnd(), let end = data.lastIndex(of: 0x0A) else { continue }
+                let complete = data[data.startIndex...end]
+                offset += UInt64(complete.count)
+                for line in complete.split(separator: 0x0A) {
+                    if let event = try? decoder.decode(JournalEvent.self, from: Data(line)), event.seq > since {
+                        out.append(event)
+                        since = event.seq
+                    }
                 }
             }
+            return out
         }
-        return out
+    }
+
+    /// The line an event is written as, without its newline.
+    public static func line(_ event: JournalEvent) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(event)).map { String(decoding: $0, as: UTF8.self) } ?? ""
     }
 }

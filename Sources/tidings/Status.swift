@@ -24,6 +24,12 @@ struct Status: ParsableCommand {
                 + "next try \(Self.relative(pause.retryAt, now: Date()))\n"
             FileHandle.standardError.write(Data(message.utf8))
         }
+        if let failures = try? registry.hookFailures(limit: 1), let latest = failures.latest.first {
+            let message = "tidings: the on_article hook gave up on \(failures.count) journal event(s); the latest: "
+                + "seq \(latest.seq) (\(latest.event) \(latest.articleID)) after \(latest.attempts) tries, "
+                + "\(Self.relative(latest.at, now: Date())): \(latest.error)\n"
+            FileHandle.standardError.write(Data(message.utf8))
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -17,6 +17,11 @@ struct DaemonFixture {
         configuration = c
     }
 
+    init(root: String, configuration: Configuration) {
+        self.root = root
+        self.configuration = configuration
+    }
+
     func daemon() throws -> Daemon {
         try Daemon(configuration: configuration, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
     }

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import TidingsModel
+import TidingsStore
+import TidingsConfiguration
+
+struct Tail: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the change journal: what was created, updated, joined, expired or removed.",
+        discussion: """
+            Reads OUTPUT/journal/*.jsonl, the files the daemon appends to (docs/journal.md). \
+            A consumer keeps the last seq it handled and resumes with --since SEQ; --follow \
+            keeps printing events as the daemon commits them.
+            """)
+
+    @Option(name: .customLong("output-dir"),
+            help: "The daemon's output directory. Default: $TIDINGS_OUTPUT_DIR, else the configuration file's output_directory, else ./out.")
+    var outputDirectory = Configuration.forLookups().outputDirectory
+
+    @Option(help: "Only events after this seq.")
+    var since: Int64 = 0
+
+    @Flag(help: "Keep printing new events until interrupted.")
+    var follow = false
+
+    @Flag(help: "Print each event as its journal line (JSON).")
+    var json = false
+
+    func run() async throws {
+        let files = JournalFiles(outputDirectory: outputDirectory)
+        guard follow || FileManager.default.fileExists(atPath: outputDirectory) else {
+            throw CLIError("no output directory at \(outputDirectory): is --output-dir right?")
+        }
+        var reader = JournalFiles.Reader(files: files, since: since)
+        repeat {
+            for event in reader.next() { print(json ? JournalFiles.line(event) : Self.text(event)) }
+            fflush(nil)  // every stream: a pipe to jq sees each event at once
+            if follow { try await Task.sleep(nanoseconds: 250_000_000) }
+        } while follow
+    }
+
+    static func text(_ e: JournalEvent) -> String {
+        [String(e.seq), Timestamp.format(e.at), e.event.rawValue, e.id, e.feedID ?? "-", e.path].joined(separator: "\t")
+    }
+}
