@@ -89,9 +89,17 @@ public final class HookRunner: Sendable {
             }
             let runs = batch.filter { $0.event == "created" || $0.event == "updated" }
             let outcomes = Mutex<[Int64: (attempts: Int, error: String)]>([:])
-            DispatchQueue.concurrentPerform(iterations: runs.count) { i in
-                if let failure = deliver(runs[i]) { outcomes.withLock { $0[runs[i].seq] = failure } }
+            // A thread per run: hook runs block (spawn, wait), and on
+            // Dispatch's shared pool they would wait behind anything else
+            // that blocks there.
+            let finished = DispatchSemaphore(value: 0)
+            for event in runs {
+                Thread {
+                    if let failure = self.deliver(event) { outcomes.withLock { $0[event.seq] = failure } }
+                    finished.signal()
+                }.start()
             }
+            for _ in runs { finished.wait() }
             if isStopping { break }  // not all delivered: the batch runs again
             do {
                 for event in runs {

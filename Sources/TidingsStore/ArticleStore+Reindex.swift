@@ -16,11 +16,17 @@ extension ArticleStore {
     /// last change, sources). Reads every file, writes none: ids and files
     /// stay as they are, so the next poll finds every article unchanged.
     /// Tombstones of expired articles have no file and are not rebuilt.
+    ///
+    /// A file the journal has no `created` line for (written by a run
+    /// killed before its first commit, whose index was then empty) gets one
+    /// now: every article file has its `created` event.
     public func reindex() throws(StoreError) -> Reindex {
         var result = Reindex()
         var feeds: [String: TidingsMeta.FeedRef] = [:]
         let root = outputDirectory + "/articles"
         let decoder = JSONDecoder()
+        var journaled = Set(journal.events(since: 0).filter { $0.event == .created }.map(\.id))
+        for event in try unwrittenJournalEvents() where event.event == .created { journaled.insert(event.id) }
         try db.transaction { () throws(StoreError) in
             try db.execute("DELETE FROM articles; DELETE FROM article_keys; DELETE FROM article_sources;")
             let q = try Queries(db)
@@ -33,11 +39,15 @@ extension ArticleStore {
                 }
                 try q.insertArticle(article, path: path, rank: Article.richness(of: article.entry))
                 try index(article, q: q)
+                if !journaled.contains(article.id) {
+                    try journalEvent(.created, id: article.id, path: path, feedID: article.tidings.feed.id)
+                }
                 let meta = article.tidings
                 feeds[meta.feed.id] = feeds[meta.feed.id] ?? meta.feed
                 result.articles += 1
             }
         }
+        try flushJournal()
         result.feeds = feeds.values.sorted { $0.id < $1.id }
         return result
     }

@@ -80,6 +80,20 @@ import TidingsTestSupport
         #expect(try lines(root).map { $0["seq"] as? Int } == [1, 2, 3, 4])
     }
 
+    /// Files written by a run killed before its first commit: the index
+    /// rebuilt from them gives each its `created` line.
+    @Test func filesTheJournalNeverNamedGetTheirCreatedLineWhenReindexed() throws {
+        let root = TestPaths.temporaryDirectory()
+        _ = try store(root).record(items(1...3), feed: wire, at: day)
+        try FileManager.default.removeItem(atPath: root + "/state")
+        try FileManager.default.removeItem(atPath: root + "/out/journal")
+        let s = try store(root)
+        _ = try s.reindex()
+        #expect(try lines(root).map { $0["event"] as? String } == ["created", "created", "created"])
+        _ = try s.reindex()
+        #expect(try lines(root).count == 3, "once each")
+    }
+
     @Test func retentionExpiresTheOldestPerFeedAndATombstoneKeepsThemOut() throws {
         let root = TestPaths.temporaryDirectory()
         let s = try store(root)
