@@ -155,6 +155,7 @@ bench: deps
 	swift build -c release --product tidingsd
 	.build/release/tidings-bench parse
 	.build/release/tidings-bench poll
+	.build/release/tidings-bench store
 
 clean:
 	rm -rf .build .build-asan .build-fuzz .build-static .build-systemd

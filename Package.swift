@@ -64,7 +64,7 @@ let package = Package(
         .executableTarget(name: "tidings-fuzz", dependencies: ["TidingsParsing", "CFuzzer"]),
         // Benchmarks beside peers: `make bench`. Not part of `make test`.
         .executableTarget(name: "tidings-bench", dependencies: [
-            "TidingsParsing", "TidingsModel", "CLibXML2", "TidingsTestSupport",
+            "TidingsParsing", "TidingsModel", "TidingsStore", "CLibXML2", "TidingsTestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "TidingsTestSupport", dependencies: ["TidingsModel", "CZlib"]),

@@ -30,3 +30,6 @@ struct Measurement {
 }
 
 func format(_ v: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", v) }
+
+/// A table cell: `s` padded to `n` columns, with at least one space after.
+func pad(_ s: String, _ n: Int) -> String { s.padding(toLength: max(n, s.count + 1), withPad: " ", startingAt: 0) }

@@ -81,5 +81,4 @@ struct ParseBench: ParsableCommand {
         return (measured, items)
     }
 
-    func pad(_ s: String, _ n: Int) -> String { s.padding(toLength: max(n, s.count + 1), withPad: " ", startingAt: 0) }
 }

@@ -144,5 +144,4 @@ struct PollBench: ParsableCommand {
         throw BenchError("nginx did not start; see its error log")
     }
 
-    func pad(_ s: String, _ n: Int) -> String { s.padding(toLength: max(n, s.count + 1), withPad: " ", startingAt: 0) }
 }

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import TidingsModel
+import TidingsStore
+import TidingsTestSupport
+
+/// The index at scale: a million articles recorded through the real store
+/// (files written, fsynced and renamed; index rows, keys, sources and
+/// journal events committed), in polls of `--per-feed` items from feeds
+/// that share a tenth of their stories with a neighbour. Dedup lookups
+/// per second are measured by polling again, unchanged, the first 100,000
+/// articles when the index holds them and the last 100,000 when it holds
+/// all: what an unchanged poll costs at either size. Then `tidings reindex`
+/// (the store's own rebuild, as the CLI runs it) over the whole tree.
+struct StoreBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store", abstract: "A million articles through the store: dedup lookups, state size, reindex.")
+
+    @Option(help: "Articles to record.") var articles = 1_000_000
+    @Option(name: .customLong("per-feed"), help: "Items per feed (one record call each).") var perFeed = 1000
+    @Option(help: "Articles in each measured slice.") var slice = 100_000
+    @Option(help: "Where to build the tree (default: a temporary directory, removed after).") var directory: String?
+
+    func run() throws {
+        let root = directory ?? NSTemporaryDirectory() + "tidings-store-bench-\(getpid())"
+        defer { if directory == nil { try? FileManager.default.removeItem(atPath: root) } }
+        let store = try ArticleStore(stateDirectory: root + "/state", outputDirectory: root + "/out")
+        let feeds = articles / perFeed
+        let day = Date(timeIntervalSince1970: 1_795_000_000)
+        print("store benchmark: \(articles) articles, \(feeds) feeds of \(perFeed) items, release build, real files with fsync")
+
+        var recorded = Measurement(wall: 0, cpu: 0)
+        var early: Measurement?
+        for f in 0..<feeds {
+            let entries = Self.entries(feed: f, perFeed: perFeed)
+            let m = try Measurement.of { _ = try store.record(entries, feed: Self.feed(f), at: day) }
+            recorded.wall += m.wall
+            recorded.cpu += m.cpu
+            if (f + 1) * perFeed == slice { early = try lookups(store, feeds: 0..<(slice / perFeed), at: day) }
+            if (f + 1) % max(1, feeds / 20) == 0 {
+                print("  recorded \((f + 1) * perFeed) articles, \(format(recorded.wall, 0)) s")
+            }
+        }
+        let late = try lookups(store, feeds: (feeds - slice / perFeed)..<feeds, at: day)
+        let size = ["", "-wal"].map { (try? FileManager.default.attributesOfItem(atPath: root + "/state/tidings.sqlite3" + $0)[.size] as? Int) ?? 0 }
+            .reduce(0, +)
+        let reindex = try Measurement.of { _ = try store.reindex() }
+
+        print("")
+        print(pad("", 44) + pad("wall s", 10) + pad("per second", 12))
+        print(pad("record \(articles) new articles", 44) + pad(format(recorded.wall, 1), 10)
+              + pad(format(Double(articles) / recorded.wall, 0), 12))
+        if let early {
+            print(pad("dedup lookups, first \(slice) (index: \(slice))", 44) + pad(format(early.wall, 2), 10)
+                  + pad(format(Double(slice) / early.wall, 0), 12))
+            print(pad("dedup lookups, last \(slice) (index: \(articles))", 44) + pad(format(late.wall, 2), 10)
+                  + pad(format(Double(slice) / late.wall, 0), 12))
+            print("last slice at \(format(100 * early.wall / late.wall, 0))% of the first slice's rate")
+        }
+        print(pad("tidings reindex of \(articles) files", 44) + pad(format(reindex.wall, 1), 10)
+              + pad(format(Double(articles) / reindex.wall, 0), 12))
+        print("state database: \(format(Double(size) / 1_048_576, 1)) MB (\(format(Double(size) / Double(articles), 0)) bytes an article)")
+    }
+
+    /// Polls feeds again with nothing changed: every entry is a lookup
+    /// (keys, row, source, a stat of the file) and nothing is written.
+    private func lookups(_ store: ArticleStore, feeds: Range<Int>, at day: Date) throws -> Measurement {
+        try Measurement.of {
+            for f in feeds {
+                let summary = try store.record(Self.entries(feed: f, perFeed: perFeed), feed: Self.feed(f), at: day)
+                guard summary.unchanged == perFeed else { throw BenchError("feed \(f) was not unchanged: \(summary)") }
+            }
+        }
+    }
+
+    static func feed(_ f: Int) -> FeedIdentity {
+        FeedIdentity(id: String(format: "%016x", f), url: "https://feed\(f).example/rss", title: "Feed \(f)",
+                     homePageURL: "https://feed\(f).example/")
+    }
+
+    /// Feed f's items; every tenth is a story of feed f-1 under its own
+    /// guid, with tracking parameters on the link (a cross-feed match).
+    static func entries(feed f: Int, perFeed: Int) -> [Entry] {
+        (0..<perFeed).map { i in
+            let shared = f > 0 && i % 10 == 9
+            let story = shared ? "https://news\(f - 1).example/\(f - 1)/\(i - 1)?utm_source=f\(f)" : "https://news\(f).example/\(f)/\(i)"
+            return Entry(guid: "f\(f)-\(i)", url: story, title: "Story \(i) of feed \(f)",
+                         contentHTML: "<p>" + String(repeating: "Text of story \(i) of feed \(f). ", count: 12) + "</p>",
+                         datePublished: Date(timeIntervalSince1970: 1_795_000_000 - Double(i) * 60))
+        }
+    }
+}
