@@ -68,6 +68,11 @@ import Logging
         #expect(failures.count == 2)
         #expect(failures.latest.first?.attempts == 3)
         #expect(failures.latest.first?.error == "exit status 3: no mail server")
+        // The operator sees it.
+        let status = try CommandLineTests.tidings("status", state: f.configuration.stateDirectory)
+        #expect(status.status == 0)
+        #expect(status.err.contains("the on_article hook gave up on 2 journal event(s)"), "\(status.err)")
+        #expect(status.err.contains("after 3 tries"))
     }
 
     @Test func aHookThatHangsIsKilledAtItsTimeout() async throws {

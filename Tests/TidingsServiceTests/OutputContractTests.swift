@@ -137,6 +137,22 @@ import Glibc
         #expect(TestPaths.files(under: root + "/out/articles", suffix: ".json").isEmpty)
     }
 
+    @Test func retentionKeepsEachFeedsNewestAndJournalsTheRest() throws {
+        let server = try serve()
+        defer { server.stop() }
+        let root = TestPaths.temporaryDirectory("tidings-retention")
+        let config = "retention_maximum_per_feed: 4\n"
+        #expect(try poll(["\(server.baseURL)/f7"], root: root, config: config).status == 0)
+        #expect(TestPaths.files(under: root + "/out/articles", suffix: ".json").count == 4)
+        let tail = try CommandLineTests.run(Self.cli, ["tail", "--output-dir", root + "/out"])
+        let events = tail.lines.map { String($0.split(separator: "\t")[2]) }
+        #expect(events.filter { $0 == "created" }.count == 9 && events.filter { $0 == "expired" }.count == 5)
+        // Polled again, the expired items still in the feed stay out.
+        #expect(try poll(["\(server.baseURL)/f7"], root: root, config: config).status == 0)
+        #expect(TestPaths.files(under: root + "/out/articles", suffix: ".json").count == 4)
+        #expect(try CommandLineTests.run(Self.cli, ["tail", "--output-dir", root + "/out"]).lines.count == events.count)
+    }
+
     /// JSON Feed readers read the merged feed: another project's (the
     /// `jsonfeed-util` package from PyPI, which checks every required
     /// member) and Tidings' own parser.
