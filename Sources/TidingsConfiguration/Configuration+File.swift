@@ -55,6 +55,9 @@ extension Configuration {
     /// Tests pass `allowShortIntervals`.
     public static let minimumIntervalSeconds: Double = 60
 
+    /// However often a publisher asks to be polled, never more than this.
+    public static let publisherFloorSeconds: Double = 300
+
     public static func load(_ path: String, allowShortIntervals: Bool = false) throws(FileError) -> Configuration {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw FileError(path, ["cannot read the file"])
@@ -86,6 +89,8 @@ extension Configuration {
         }
         atLeast(pollIntervalSeconds, floor, "poll_interval_seconds")
         atLeast(maximumBackoffSeconds, pollIntervalSeconds, "maximum_backoff_seconds")
+        atLeast(minimumIntervalSeconds, allowShortIntervals ? 0.001 : Self.publisherFloorSeconds, "minimum_interval_seconds")
+        atLeast(maximumIntervalSeconds, minimumIntervalSeconds, "maximum_interval_seconds")
         atLeast(Double(maximumDocumentBytes), 1024, "maximum_document_bytes")
         atLeast(Double(moveConfirmations), 1, "move_confirmations")
         atLeast(maximumRetryAfterSeconds, 1, "maximum_retry_after_seconds")
@@ -119,6 +124,8 @@ extension Configuration {
                 case "output_directory": string(value, key).map { config.outputDirectory = $0 }
                 case "poll_interval_seconds": number(value, key).map { config.pollIntervalSeconds = $0 }
                 case "maximum_backoff_seconds": number(value, key).map { config.maximumBackoffSeconds = $0 }
+                case "minimum_interval_seconds": number(value, key).map { config.minimumIntervalSeconds = $0 }
+                case "maximum_interval_seconds": number(value, key).map { config.maximumIntervalSeconds = $0 }
                 case "maximum_document_bytes": integer(value, key).map { config.maximumDocumentBytes = $0 }
                 case "move_confirmations": integer(value, key).map { config.moveConfirmations = $0 }
                 case "move_minimum_span_seconds": number(value, key).map { config.moveMinimumSpanSeconds = $0 }

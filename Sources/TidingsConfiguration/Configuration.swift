@@ -4,8 +4,13 @@ import Foundation
 public struct Configuration: Sendable, Codable, Hashable {
     public var stateDirectory = "./state"
     public var outputDirectory = "./out"
-    /// How often each feed is polled when it is healthy.
+    /// How often a healthy feed is polled when neither its operator nor
+    /// its publisher says otherwise (see `Schedule`).
     public var pollIntervalSeconds: Double = 30 * 60
+    /// What a publisher says (Cache-Control, ttl, publishing cadence) is
+    /// held between these.
+    public var minimumIntervalSeconds: Double = 15 * 60
+    public var maximumIntervalSeconds: Double = 24 * 3600
     /// Failure back-off doubles from the interval up to this cap.
     public var maximumBackoffSeconds: Double = 24 * 3600
     /// Documents larger than this are not parsed.

@@ -25,6 +25,7 @@ public struct FetchResponse: Sendable, Hashable {
     public var contentType: String?
     public var retryAfter: String?
     public var cacheControl: String?
+    public var expires: String?
     /// The URL the body finally came from, after redirects.
     public var finalURL: String
     /// Every redirect followed, in order.

@@ -110,7 +110,7 @@ final class Transfer: @unchecked Sendable {
             status: status == 0 ? 200 : status,  // file: URLs have no status
             body: body, etag: final["etag"], lastModified: final["last-modified"],
             contentType: final["content-type"], retryAfter: final["retry-after"],
-            cacheControl: final["cache-control"],
+            cacheControl: final["cache-control"], expires: final["expires"],
             finalURL: effective.map { String(cString: $0) } ?? request.url, redirects: redirects))
     }
 

@@ -10,6 +10,19 @@ public struct FeedDocument: Sendable, Hashable {
     public var icon: String?
     public var authors: [Author]
     public var entries: [Entry]
+    /// How often the publisher says the feed changes (RSS `ttl`, else
+    /// `sy:updatePeriod` over `sy:updateFrequency`); the schedule reads it.
+    public var updateHint: UpdateHint?
+
+    public struct UpdateHint: Sendable, Hashable {
+        public var seconds: Double
+        /// `ttl` or `sy:updatePeriod`.
+        public var source: String
+        public init(seconds: Double, source: String) {
+            self.seconds = seconds
+            self.source = source
+        }
+    }
 
     public init(format: String, title: String? = nil, homePageURL: String? = nil,
                 feedURL: String? = nil, description: String? = nil, language: String? = nil,

@@ -80,7 +80,7 @@ public struct Poller: Sendable {
         await followMove(response, feed: &feed, now: now, log: log)
         switch response.status {
         case 304:
-            succeed(&feed, result: "not modified", now: now)
+            succeed(&feed, result: "not modified", response: response, document: nil, now: now)
             log.info("feed not modified", metadata: ["http.status": "304"])
             return .notModified
         case 200..<300:
@@ -112,7 +112,7 @@ public struct Poller: Sendable {
         let hash = SHA256.hex(bytes: response.body)
         if hash == feed.bodyHash {
             remember(response, in: &feed)
-            succeed(&feed, result: "unchanged", now: now)
+            succeed(&feed, result: "unchanged", response: response, document: nil, now: now)
             log.info("feed body unchanged", metadata: ["http.status": "\(response.status)"])
             return .notModified
         }
@@ -143,7 +143,7 @@ public struct Poller: Sendable {
             let summary = try await ledger.record(document.entries, feed: identity, at: now)
             remember(response, in: &feed)
             feed.bodyHash = hash
-            succeed(&feed, result: "ok", now: now)
+            succeed(&feed, result: "ok", response: response, document: document, now: now)
             log.info("feed polled", metadata: [
                 "http.status": "\(response.status)", "articles.new": "\(summary.new)",
                 "articles.updated": "\(summary.updated)", "articles.merged": "\(summary.merged)",
@@ -215,11 +215,27 @@ public struct Poller: Sendable {
         feed.lastModified = response.lastModified
     }
 
-    private func succeed(_ feed: inout FeedRecord, result: String, now: Date) {
+    /// A poll that went well: the next one comes after the schedule's
+    /// interval (`Schedule`). Without a new document (304, identical body)
+    /// the feed's own hints are the ones the last parse left.
+    private func succeed(_ feed: inout FeedRecord, result: String, response: FetchResponse,
+                         document: FeedDocument?, now: Date) {
         feed.lastResult = result
         feed.lastError = nil
         feed.consecutiveFailures = 0
-        feed.nextPollAt = now.addingTimeInterval(configuration.pollIntervalSeconds)
+        var decision = Schedule(configuration: configuration).interval(
+            operatorSetting: feed.operatorIntervalSeconds, cacheControl: response.cacheControl,
+            expires: response.expires, hint: document?.updateHint,
+            publishedDates: document?.entries.compactMap { $0.datePublished ?? $0.dateModified } ?? [], now: now)
+        if document == nil, decision.source == .configured, let kept = feed.intervalSeconds,
+           let source = feed.intervalSource.flatMap(Schedule.Source.init(rawValue:)),
+           source == .ttl || source == .syndication || source == .cadence {
+            decision = Schedule.Decision(seconds: kept, source: source)
+        }
+        feed.intervalSeconds = decision.seconds
+        feed.intervalSource = decision.source.rawValue
+        var random = SystemRandomNumberGenerator()
+        feed.nextPollAt = now.addingTimeInterval(Schedule.jittered(decision.seconds, using: &random))
     }
 
     private func fail(_ feed: inout FeedRecord, result: String, message: String, now: Date, log: Logger) -> PollOutcome {

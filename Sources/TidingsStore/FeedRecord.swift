@@ -37,6 +37,18 @@ public struct FeedRecord: Sendable, Hashable, Codable {
     /// feed serves something else or an operator asks (`tidings poll`).
     public var quarantinedHash: String?
     public var quarantineReason: String?
+    /// Set by the operator (`tidings add --category`, `tidings set`);
+    /// never written by a poll.
+    public var category: String?
+    public var operatorTitle: String?
+    public var operatorIntervalSeconds: Double?
+    /// The interval the schedule chose at the last poll (before jitter),
+    /// and where it came from (`Schedule.Source`).
+    public var intervalSeconds: Double?
+    public var intervalSource: String?
+
+    /// The title to show: the operator's, else the feed's own.
+    public var displayTitle: String? { operatorTitle ?? title }
 
     public init(id: String, url: String, addedAt: Date) {
         self.id = id
@@ -81,5 +93,10 @@ extension FeedRecord {
         try c.encode(parseCrashHash, forKey: .parseCrashHash)
         try c.encode(quarantinedHash, forKey: .quarantinedHash)
         try c.encode(quarantineReason, forKey: .quarantineReason)
+        try c.encode(category, forKey: .category)
+        try c.encode(operatorTitle, forKey: .operatorTitle)
+        try c.encode(operatorIntervalSeconds, forKey: .operatorIntervalSeconds)
+        try c.encode(intervalSeconds, forKey: .intervalSeconds)
+        try c.encode(intervalSource, forKey: .intervalSource)
     }
 }

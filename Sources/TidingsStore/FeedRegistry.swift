@@ -103,7 +103,7 @@ public final class FeedRegistry {
               last_poll_at = ?, last_result = ?, last_http_status = ?, last_error = ?, consecutive_failures = ?,
               next_poll_at = ?, disabled_reason = ?, pending_move_url = ?, pending_move_since = ?,
               pending_move_count = ?, moved_from = ?, parse_crashes = ?, parse_crash_hash = ?,
-              quarantined_hash = ?, quarantine_reason = ?
+              quarantined_hash = ?, quarantine_reason = ?, interval_seconds = ?, interval_source = ?
             WHERE id = ?
             """).run([
                 .text(r.url), .text(r.title), .text(r.homePageURL), .text(r.etag), .text(r.lastModified),
@@ -112,8 +112,35 @@ public final class FeedRegistry {
                 .real(r.nextPollAt?.timeIntervalSince1970), .text(r.disabledReason), .text(r.pendingMoveURL),
                 .real(r.pendingMoveSince?.timeIntervalSince1970), .int(Int64(r.pendingMoveCount)), .text(r.movedFrom),
                 .int(Int64(r.parseCrashes)), .text(r.parseCrashHash), .text(r.quarantinedHash), .text(r.quarantineReason),
-                .text(r.id),
+                .real(r.intervalSeconds), .text(r.intervalSource), .text(r.id),
             ])
+    }
+
+    /// What an operator can set on a feed; nil leaves a setting as it is.
+    public struct Settings: Sendable, Hashable {
+        public var category: String?
+        public var title: String?
+        public var intervalSeconds: Double?
+        public init(category: String? = nil, title: String? = nil, intervalSeconds: Double? = nil) {
+            self.category = category
+            self.title = title
+            self.intervalSeconds = intervalSeconds
+        }
+        public var isEmpty: Bool { category == nil && title == nil && intervalSeconds == nil }
+    }
+
+    /// Applies an operator's settings (`tidings add`, `tidings set`). A new
+    /// interval takes effect now: the feed's next poll comes no later than
+    /// one new interval from now.
+    public func apply(_ settings: Settings, to id: String, at now: Date = Date()) throws(StoreError) {
+        guard !settings.isEmpty else { return }
+        try db.prepare("""
+            UPDATE feeds SET category = COALESCE(?, category), operator_title = COALESCE(?, operator_title),
+              operator_interval = COALESCE(?, operator_interval),
+              next_poll_at = CASE WHEN ?4 IS NOT NULL AND next_poll_at > ?5 + ?4 THEN ?5 + ?4 ELSE next_poll_at END
+            WHERE id = ?6
+            """).run([.text(settings.category), .text(settings.title), .real(settings.intervalSeconds),
+                      .real(settings.intervalSeconds), .real(now.timeIntervalSince1970), .text(id)])
     }
 
     /// Healthy feeds due later than `latest` become due at `latest`: a
@@ -246,7 +273,8 @@ public final class FeedRegistry {
               last_poll_at, last_result, last_http_status, last_error, consecutive_failures,
               next_poll_at, disabled_reason, pending_move_url, pending_move_since,
               pending_move_count, moved_from, parse_crashes, parse_crash_hash, quarantined_hash,
-              quarantine_reason FROM feeds
+              quarantine_reason, category, operator_title, operator_interval, interval_seconds, interval_source
+            FROM feeds
             """ + " " + clause)
         try stmt.bind(values)
         var out: [FeedRecord] = []
@@ -274,6 +302,11 @@ public final class FeedRegistry {
             r.parseCrashHash = stmt.text(21)
             r.quarantinedHash = stmt.text(22)
             r.quarantineReason = stmt.text(23)
+            r.category = stmt.text(24)
+            r.operatorTitle = stmt.text(25)
+            r.operatorIntervalSeconds = stmt.real(26)
+            r.intervalSeconds = stmt.real(27)
+            r.intervalSource = stmt.text(28)
             out.append(r)
         }
         return out

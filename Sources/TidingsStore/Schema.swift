@@ -107,6 +107,16 @@ enum Schema {
             at REAL NOT NULL
         );
         """,
+        // 5: what the operator set for a feed (category, title, interval),
+        // kept apart from what polls write; and the interval the schedule
+        // chose, with where it came from, for `tidings status`.
+        """
+        ALTER TABLE feeds ADD COLUMN category TEXT;
+        ALTER TABLE feeds ADD COLUMN operator_title TEXT;
+        ALTER TABLE feeds ADD COLUMN operator_interval REAL;
+        ALTER TABLE feeds ADD COLUMN interval_seconds REAL;
+        ALTER TABLE feeds ADD COLUMN interval_source TEXT;
+        """,
     ]
 
     /// Brings the schema up to date. The version is read inside the write

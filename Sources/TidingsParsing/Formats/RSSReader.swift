@@ -26,12 +26,30 @@ enum RSSReader {
         authors += ExtensionModules.people(channel)
         feed.authors = EntryCompletion.unique(authors)
 
+        feed.updateHint = updateHint(channel)
+
         var items = channel.elements.filter { $0.isNamed("item") && Namespace.rssCore.contains($0.namespace) }
         if channel != root {
             items += root.elements.filter { $0.isNamed("item") && Namespace.rssCore.contains($0.namespace) }
         }
         feed.entries = items.map { entry(from: $0, feed: feed) }
         return feed
+    }
+
+    /// RSS 2.0 `ttl` (minutes), else the syndication module's period
+    /// divided by its frequency (`daily` and 2: every 12 hours). A value
+    /// that is not a positive number is no hint.
+    static func updateHint(_ channel: XMLElement) -> FeedDocument.UpdateHint? {
+        if let ttl = channel.core("ttl")?.trimmedText.flatMap(Double.init), ttl > 0, ttl.isFinite {
+            return .init(seconds: ttl * 60, source: "ttl")
+        }
+        let periods: [String: Double] = ["hourly": 3600, "daily": 86_400, "weekly": 604_800,
+                                         "monthly": 2_592_000, "yearly": 31_536_000]
+        guard let name = channel.first("updateperiod", in: Namespace.sy)?.trimmedText?.lowercased(),
+              let period = periods[name] else { return nil }
+        let frequency = channel.first("updatefrequency", in: Namespace.sy)?.trimmedText.flatMap(Double.init) ?? 1
+        guard frequency > 0, frequency.isFinite else { return nil }
+        return .init(seconds: period / frequency, source: "sy:updatePeriod")
     }
 
     private static func entry(from item: XMLElement, feed: FeedDocument) -> Entry {

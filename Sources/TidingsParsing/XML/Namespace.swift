@@ -17,6 +17,7 @@ enum Namespace {
     static let slash = "slash"
     static let wfw = "wfw"
     static let googleplay = "googleplay"
+    static let sy = "sy"
 
     /// RSS core elements: no namespace, or the RSS 1.0 / 0.90 / userland ones.
     static let rssCore: [String] = [none, rss10, rss090, "rss20"]
@@ -46,13 +47,14 @@ enum Namespace {
         "http://purl.org/rss/1.0/modules/slash/": slash,
         "http://wellformedweb.org/commentapi/": wfw,
         "http://www.google.com/schemas/play-podcasts/1.0": googleplay,
+        "http://purl.org/rss/1.0/modules/syndication/": sy,
     ]
 
     /// Prefixes used without a declaration are common enough (`dc:creator`
     /// in hand-written RSS) that the usual ones get their usual meaning.
     private static let byUndeclaredPrefix: [String: String] = [
         "dc": dc, "dcterms": dc, "content": content, "media": media, "itunes": itunes,
-        "atom": atom, "xhtml": xhtml, "rdf": rdf, "slash": slash, "wfw": wfw, "xml": xml,
+        "atom": atom, "xhtml": xhtml, "rdf": rdf, "slash": slash, "wfw": wfw, "xml": xml, "sy": sy,
     ]
 
     static func canonical(uri: String) -> String {
