@@ -55,9 +55,13 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
+        // The CLI fetches what a person pastes (`add`) and polls when no
+        // daemon runs (`poll`): through the daemon's own engine.
         .executableTarget(name: "tidings", dependencies: [
-            "TidingsConfiguration", "TidingsParsing", "TidingsModel", "TidingsStore",
+            "TidingsConfiguration", "TidingsParsing", "TidingsModel", "TidingsStore", "TidingsFetching",
+            "TidingsService",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         // The parser's fuzz target: `make fuzz` builds it with libFuzzer.
         .systemLibrary(name: "CFuzzer"),

@@ -73,6 +73,20 @@ public final class Daemon: Sendable {
         }
     }
 
+    /// Polls these feeds (by id) now, whether due or not; the others wait.
+    /// For `tidings poll` when no daemon runs.
+    public func poll(feedIDs: Swift.Set<String>) async throws -> PollSummary {
+        let hooks = try HookRunner.start(configuration: configuration, logger: logger)
+        defer { hooks?.stop() }
+        return try await withTaskCancellationHandler {
+            let summary = try await pollRound(all: true, only: feedIDs, heartbeat: {})
+            if let hooks { await hooks.waitUntilDelivered(upTo: try await ledger.lastJournalSeq()) }
+            return summary
+        } onCancel: {
+            client.shutdown()
+        }
+    }
+
     /// Runs until the task is cancelled: polls what is due, then waits for
     /// the next feed to fall due, looking every second whether another
     /// process (`tidings add`, `remove`, `poll`) changed the feed list.
@@ -217,10 +231,11 @@ public final class Daemon: Sendable {
         return "\(feeds.count) feeds (\(failing) failing), \(articles) articles; last round: \(summary)"
     }
 
-    private func pollRound(all: Bool, heartbeat: @Sendable () -> Void) async throws -> PollSummary {
+    private func pollRound(all: Bool, only: Swift.Set<String>? = nil, heartbeat: @Sendable () -> Void) async throws -> PollSummary {
         let now = Date()
         let due = try await ledger.feeds().filter { feed in
             feed.disabledReason == nil && (all || (feed.nextPollAt ?? .distantPast) <= now)
+                && (only?.contains(feed.id) ?? true)
         }
         let configuration = self.configuration
         let poller = Poller(client: client, ledger: ledger, hosts: hosts, configuration: configuration, logger: logger)
@@ -246,6 +261,7 @@ public final class Daemon: Sendable {
             return summary
         }
         if summary.storageFault == nil { await finishRound(&summary, configuration: configuration) }
+        if summary.polled > 0 { try? await ledger.recordRound(summary) }
         return summary
     }
 

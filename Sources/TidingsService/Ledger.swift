@@ -63,6 +63,10 @@ public actor Ledger {
 
     public func lastJournalSeq() throws(StoreError) -> Int64 { try store.lastJournalSeq() }
 
+    public func recordRound(_ summary: PollSummary) throws(StoreError) {
+        try registry.setLastRound(summary.description)
+    }
+
     public func markParsing(feedID: String, bodyHash: String) throws(StoreError) {
         try registry.markParsing(feedID: feedID, bodyHash: bodyHash)
     }

@@ -116,6 +116,79 @@ public final class FeedRegistry {
             ])
     }
 
+    /// The title and home page a feed had when it was added (`tidings
+    /// add` fetched it), until its first poll says otherwise.
+    public func noteDiscovered(_ id: String, title: String?, homePageURL: String?) throws(StoreError) {
+        try db.prepare("""
+            UPDATE feeds SET title = COALESCE(title, ?), home_page_url = COALESCE(home_page_url, ?) WHERE id = ?
+            """).run([.text(title), .text(homePageURL), .text(id)])
+    }
+
+    /// A feed from a subscription list (OPML).
+    public struct Imported: Sendable, Hashable {
+        public var url: String
+        public var title: String?
+        public var homePageURL: String?
+        public var category: String?
+        public init(url: String, title: String?, homePageURL: String?, category: String?) {
+            self.url = url
+            self.title = title
+            self.homePageURL = homePageURL
+            self.category = category
+        }
+    }
+
+    /// Adds the feeds not followed yet, all in one transaction (all or
+    /// nothing); the list's title and category go with each. Returns how
+    /// many were new.
+    public func importFeeds(_ feeds: [Imported], at now: Date = Date()) throws(StoreError) -> Int {
+        try db.transaction { () throws(StoreError) -> Int in
+            var added = 0
+            for feed in feeds {
+                let (record, isNew) = try add(url: feed.url, at: now)
+                guard isNew else { continue }
+                added += 1
+                try noteDiscovered(record.id, title: feed.title, homePageURL: feed.homePageURL)
+                if let category = feed.category { try apply(Settings(category: category), to: record.id, at: now) }
+            }
+            return added
+        }
+    }
+
+    /// Articles with a file (not expired): in all, and per feed that
+    /// carries them.
+    public func articleCounts() throws(StoreError) -> (total: Int, byFeed: [String: Int]) {
+        let total = try db.prepare("SELECT count(*) FROM articles WHERE expired_at IS NULL")
+        _ = try total.step()
+        let perFeed = try db.prepare("""
+            SELECT s.feed_id, count(*) FROM article_sources s JOIN articles a ON a.id = s.article_id
+            WHERE a.expired_at IS NULL GROUP BY s.feed_id
+            """)
+        var byFeed: [String: Int] = [:]
+        while try perFeed.step() { if let id = perFeed.text(0) { byFeed[id] = Int(perFeed.int(1) ?? 0) } }
+        return (Int(total.int(0) ?? 0), byFeed)
+    }
+
+    /// The daemon's last round, in words, and when it ended.
+    public func setLastRound(_ summary: String, at now: Date = Date()) throws(StoreError) {
+        let insert = try db.prepare("INSERT OR REPLACE INTO daemon_state (key, value) VALUES (?, ?)")
+        try insert.run([.text("last_round.summary"), .text(summary)])
+        try insert.run([.text("last_round.at"), .text(String(now.timeIntervalSince1970))])
+    }
+
+    public func lastRound() throws(StoreError) -> (summary: String, at: Date)? {
+        let stmt = try db.prepare("SELECT key, value FROM daemon_state WHERE key LIKE 'last_round.%'")
+        var values: [String: String] = [:]
+        while try stmt.step() { values[stmt.text(0) ?? ""] = stmt.text(1) }
+        guard let summary = values["last_round.summary"], let at = values["last_round.at"].flatMap(Double.init) else { return nil }
+        return (summary, Date(timeIntervalSince1970: at))
+    }
+
+    /// Drops the operator's interval: the schedule decides again.
+    public func clearOperatorInterval(_ id: String) throws(StoreError) {
+        try db.prepare("UPDATE feeds SET operator_interval = NULL WHERE id = ?").run([.text(id)])
+    }
+
     /// What an operator can set on a feed; nil leaves a setting as it is.
     public struct Settings: Sendable, Hashable {
         public var category: String?

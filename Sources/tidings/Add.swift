@@ -1,14 +1,32 @@
 import ArgumentParser
 import Foundation
+import TidingsConfiguration
+import TidingsFetching
+import TidingsService
+import TidingsStore
 
-struct Add: ParsableCommand {
+struct Add: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Follow one or more feeds.",
-        discussion: "A running daemon picks new feeds up within seconds. Adding a feed twice is harmless.")
+        abstract: "Follow feeds: paste a feed's URL or a site's page, which is searched for its feeds.",
+        discussion: """
+            Each URL is fetched first, as the daemon fetches (same limits, same User-Agent). A feed \
+            is added with its title; an HTML page is searched for the feeds it declares \
+            (<link rel="alternate">), then for /feed, /rss, /atom.xml, /rss.xml, /index.xml and \
+            /feed.json; when it declares several, they are listed and nothing is added unless \
+            --all. Anything else is not added, and the reason is printed. A running daemon polls \
+            a new feed within seconds. Adding a followed feed again changes only the settings given.
+            """)
 
     @OptionGroup var state: StateOptions
+    @OptionGroup var options: FeedSettingsOptions
 
-    @Argument(help: "Feed URLs (http, https, or file for local documents).")
+    @Flag(name: .customLong("no-check"), help: "Add without fetching (a feed not reachable yet).")
+    var noCheck = false
+
+    @Flag(help: "When a page declares several feeds, add them all.")
+    var all = false
+
+    @Argument(help: "Feed or page URLs (http or https; file for local documents).")
     var urls: [String]
 
     func validate() throws {
@@ -16,10 +34,11 @@ struct Add: ParsableCommand {
         for url in urls {
             if let problem = Self.problem(with: url) { throw ValidationError("cannot follow \(url): \(problem)") }
         }
+        if options.title != nil, urls.count > 1 { throw ValidationError("--title names one feed: give one URL with it") }
     }
 
-    /// Why a string is not a feed URL Tidings can poll, or nil: http and
-    /// https need a host, file needs a path; nothing else is fetched.
+    /// Why a string is not a URL Tidings can fetch, or nil: http and https
+    /// need a host, file needs a path; nothing else is fetched.
     static func problem(with url: String) -> String? {
         guard let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased() else {
             return "not a URL (expected http://, https:// or file://)"
@@ -34,11 +53,63 @@ struct Add: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let registry = try state.registry()
+        let settings = try options.settings
+        let configuration = Configuration.forLookups()
+        let client = HTTPClient(policy: configuration.fetch)
+        defer { client.shutdown() }
+        let probe = FeedProbe(client: client, maximumDocumentBytes: configuration.maximumDocumentBytes)
+        var failures = 0
         for url in urls {
-            let (record, added) = try registry.add(url: url)
-            print("\(added ? "added" : "already followed") \(record.id) \(record.url)")
+            if let followed = try registry.find(url) {
+                try registry.apply(settings, to: followed.id)
+                print("already followed \(followed.id) \(followed.url)" + (settings.isEmpty ? "" : " (settings updated)"))
+                continue
+            }
+            if noCheck {
+                try add(url, title: nil, homePageURL: nil, note: "not checked", registry, settings)
+                continue
+            }
+            switch await probe.probe(url) {
+            case .feed(let feed):
+                try add(feed, registry, settings)
+            case .choices(let candidates) where all:
+                for candidate in candidates {
+                    switch await probe.probeFeed(candidate.url) {
+                    case .success(let feed): try add(feed, registry, settings)
+                    case .failure(let why):
+                        failures += 1
+                        Self.warn("not added \(candidate.url): \(why)")
+                    }
+                }
+            case .choices(let candidates):
+                failures += 1
+                Self.warn("\(url) declares \(candidates.count) feeds; add the one you want, or all of them with --all:")
+                for c in candidates { Self.warn("  \(c.url)" + (c.title.map { "  \($0)" } ?? "")) }
+            case .nothing(let why):
+                failures += 1
+                Self.warn("not added \(url): \(why)")
+            }
         }
+        if failures > 0 { throw ExitCode(1) }
+    }
+
+    private func add(_ feed: FeedProbe.Feed, _ registry: FeedRegistry, _ settings: FeedRegistry.Settings) throws {
+        let items = "\(feed.items) item\(feed.items == 1 ? "" : "s")"
+        try add(feed.url, title: feed.title, homePageURL: feed.homePageURL, note: items, registry, settings)
+    }
+
+    private func add(_ url: String, title: String?, homePageURL: String?, note: String, _ registry: FeedRegistry,
+                     _ settings: FeedRegistry.Settings) throws {
+        let (record, added) = try registry.add(url: url)
+        if added { try registry.noteDiscovered(record.id, title: title, homePageURL: homePageURL) }
+        try registry.apply(settings, to: record.id)
+        let shown = settings.title ?? title ?? "(untitled)"
+        print("\(added ? "added" : "already followed") \(record.id) \(shown) (\(note)) \(record.url)")
+    }
+
+    static func warn(_ line: String) {
+        FileHandle.standardError.write(Data(("tidings: " + line + "\n").utf8))
     }
 }

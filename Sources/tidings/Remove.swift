@@ -34,11 +34,7 @@ struct Remove: ParsableCommand {
         guard purge else { return }
         // The output has one writer: the daemon when it runs (it holds the
         // state lock), else this process.
-        let lock: StateLock
-        do {
-            lock = try StateLock(stateDirectory: state.stateDirectory)
-        } catch {
-            guard error.isHeld else { throw CLIError("cannot purge: \(error)") }
+        guard let lock = try Poll.lockUnlessADaemonRuns(state.stateDirectory) else {
             try waitForTheDaemon(registry, feedID: removed.id)
             return
         }

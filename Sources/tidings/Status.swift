@@ -1,14 +1,19 @@
 import ArgumentParser
 import Foundation
+import TidingsConfiguration
 import TidingsModel
 import TidingsStore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show how every feed's polling is going.",
+        abstract: "Show how polling is going: a summary, then every feed, failing ones first; or one feed in full.",
         discussion: """
-            One line per feed: id, last poll, result, consecutive failures, next poll, URL, and \
-            any note (a pending or applied move, why a feed is disabled, the last error).
+            On a terminal: a summary line, then aligned columns fitted to its width. Piped: the \
+            same rows as tab-separated values (a header, no summary), for scripts; --json gives \
+            every recorded field. With a FEED (URL or id): everything known about that feed.
             """)
 
     @OptionGroup var state: StateOptions
@@ -16,56 +21,84 @@ struct Status: ParsableCommand {
     @Flag(help: "Print JSON (one object per feed, every recorded field).")
     var json = false
 
+    @Flag(help: "Aligned columns even when standard output is not a terminal (width: $COLUMNS, else 100).")
+    var table = false
+
+    @Argument(help: "One feed's URL or id: show it in full.")
+    var feed: String?
+
     func run() throws {
         let registry = try state.registry(readOnly: true)
-        let feeds = try registry.all()
-        if let pause = try? registry.storagePause() {
-            let message = "tidings: polling paused since \(Timestamp.format(pause.since)): \(pause.reason); "
-                + "next try \(Self.relative(pause.retryAt, now: Date()))\n"
-            FileHandle.standardError.write(Data(message.utf8))
-        }
-        if let failures = try? registry.hookFailures(limit: 1), let latest = failures.latest.first {
-            let message = "tidings: the on_article hook gave up on \(failures.count) journal event(s); the latest: "
-                + "seq \(latest.seq) (\(latest.event) \(latest.articleID)) after \(latest.attempts) tries, "
-                + "\(Self.relative(latest.at, now: Date())): \(latest.error)\n"
-            FileHandle.standardError.write(Data(message.utf8))
-        }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.dateEncodingStrategy = .custom { date, e in
-                var c = e.singleValueContainer()
-                try c.encode(Timestamp.format(date))
-            }
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            print(String(decoding: try encoder.encode(feeds), as: UTF8.self))
+        let now = Date()
+        reportDaemonTroubles(registry, now: now)
+        let counts = (try? registry.articleCounts()) ?? (total: 0, byFeed: [:])
+        if let feed {
+            guard let record = try registry.find(feed) else { throw CLIError("no followed feed matches \(feed)") }
+            if json { return try printJSON([record]) }
+            print(StatusDetail.lines(record, articles: counts.byFeed[record.id] ?? 0, now: now).joined(separator: "\n"))
             return
         }
-        let now = Date()
-        print(["ID", "LAST POLL", "RESULT", "FAILS", "NEXT POLL", "URL", "NOTE"].joined(separator: "\t"))
-        for f in feeds {
-            print([
-                f.id,
-                f.lastPollAt.map { Self.relative($0, now: now) } ?? "never",
-                f.lastResult ?? "-",
-                String(f.consecutiveFailures),
-                f.disabledReason != nil ? "disabled" : (f.nextPollAt.map { Self.relative($0, now: now) } ?? "now"),
-                f.url,
-                Self.note(f),
-            ].joined(separator: "\t"))
+        let feeds = try registry.all().sorted(by: Self.failingFirst)
+        if json { return try printJSON(feeds) }
+        let rows = feeds.map { StatusRow($0, now: now) }
+        if table || isatty(STDOUT_FILENO) == 1 {
+            print(summary(feeds, articles: counts.total, lastRound: try? registry.lastRound(), now: now))
+            print(StatusRow.aligned(rows, width: Self.terminalWidth()).joined(separator: "\n"))
+        } else {
+            print(StatusRow.header.joined(separator: "\t"))
+            for row in rows { print(row.cells.joined(separator: "\t")) }
         }
     }
 
-    static func note(_ f: FeedRecord) -> String {
-        var notes: [String] = []
-        if let reason = f.disabledReason { notes.append(reason) }
-        if let target = f.pendingMoveURL {
-            notes.append("moving to \(target) (seen \(f.pendingMoveCount)x since \(f.pendingMoveSince.map(Timestamp.format) ?? "?"))")
+    /// Failing feeds first (most failures first), then the rest by title.
+    static func failingFirst(_ a: FeedRecord, _ b: FeedRecord) -> Bool {
+        let (fa, fb) = (a.isFailing, b.isFailing)
+        if fa != fb { return fa }
+        if a.consecutiveFailures != b.consecutiveFailures { return a.consecutiveFailures > b.consecutiveFailures }
+        return (a.displayTitle ?? a.url).lowercased() < (b.displayTitle ?? b.url).lowercased()
+    }
+
+    func summary(_ feeds: [FeedRecord], articles: Int, lastRound: (summary: String, at: Date)?, now: Date) -> String {
+        let disabled = feeds.count { $0.disabledReason != nil }
+        let failing = feeds.count { $0.isFailing && $0.disabledReason == nil }
+        let moved = feeds.count { $0.movedFrom != nil || $0.pendingMoveURL != nil }
+        var line = "\(feeds.count) feeds: \(feeds.count - failing - disabled) healthy, \(failing) failing, "
+            + "\(disabled) disabled, \(moved) moved or moving; \(articles) articles"
+        if let lastRound { line += "; last round \(Self.relative(lastRound.at, now: now)): \(lastRound.summary)" }
+        return line
+    }
+
+    /// The daemon's own troubles, on standard error: a storage pause, and
+    /// hook events that gave up.
+    func reportDaemonTroubles(_ registry: FeedRegistry, now: Date) {
+        if let pause = try? registry.storagePause() {
+            Self.warn("polling paused since \(Timestamp.format(pause.since)): \(pause.reason); "
+                      + "next try \(Self.relative(pause.retryAt, now: now))")
         }
-        if let from = f.movedFrom { notes.append("moved from \(from)") }
-        if let reason = f.quarantineReason { notes.append(reason) }
-        if let error = f.lastError, f.disabledReason == nil, error != f.quarantineReason { notes.append(error) }
-        return notes.joined(separator: "; ")
+        if let failures = try? registry.hookFailures(limit: 1), let latest = failures.latest.first {
+            Self.warn("the on_article hook gave up on \(failures.count) journal event(s); the latest: "
+                      + "seq \(latest.seq) (\(latest.event) \(latest.articleID)) after \(latest.attempts) tries, "
+                      + "\(Self.relative(latest.at, now: now)): \(latest.error)")
+        }
+    }
+
+    static func warn(_ line: String) { FileHandle.standardError.write(Data(("tidings: " + line + "\n").utf8)) }
+
+    func printJSON(_ feeds: [FeedRecord]) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, e in
+            var c = e.singleValueContainer()
+            try c.encode(Timestamp.format(date))
+        }
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        print(String(decoding: try encoder.encode(feeds), as: UTF8.self))
+    }
+
+    static func terminalWidth() -> Int {
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init) ?? 100
     }
 
     /// "3m ago", "in 2h", with the absolute time for anything over a day.
@@ -81,4 +114,8 @@ struct Status: ParsableCommand {
         }
         return delta < 0 ? "\(text) ago" : "in \(text)"
     }
+}
+
+extension FeedRecord {
+    var isFailing: Bool { consecutiveFailures > 0 || disabledReason != nil || quarantinedHash != nil }
 }

@@ -7,5 +7,6 @@ struct Tidings: AsyncParsableCommand {
         commandName: "tidings",
         abstract: "Control the Tidings feed aggregator: manage feeds, inspect state, parse documents.",
         version: TidingsVersion.string,
-        subcommands: [Add.self, Remove.self, List.self, Status.self, Poll.self, Tail.self, Reindex.self, Parse.self])
+        subcommands: [Add.self, Remove.self, SetCommand.self, List.self, Status.self, Poll.self, Import.self, Export.self, Tail.self,
+                      Reindex.self, Parse.self])
 }

@@ -182,15 +182,3 @@ enum ExitStatus {
     /// Another tidingsd holds the state directory (EX_TEMPFAIL).
     static let stateInUse: Int32 = 75
 }
-
-extension Duration {
-    /// "900", "900s", "15m", "1h" -> seconds.
-    static func seconds(parsing text: String) -> Double? {
-        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
-        for (suffix, factor) in units where t.hasSuffix(suffix) {
-            return Double(t.dropLast(suffix.count)).map { $0 * factor }
-        }
-        return Double(t)
-    }
-}
