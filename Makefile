@@ -47,9 +47,10 @@ unit-tests: deps judges
 
 ## The outside judges the tests call on: headless Chromium reads
 ## content_html, strace shows the system calls of a durable write, and
-## jsonfeed-util (PyPI) reads the merged JSON Feed.
+## jsonfeed-util (PyPI) reads the merged JSON Feed, newsboat reads and
+## writes the OPML files.
 judges:
-	@missing=""; for p in chromium strace; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in chromium strace newsboat; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \

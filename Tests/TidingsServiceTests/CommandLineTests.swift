@@ -39,10 +39,10 @@ import TidingsConfiguration
         let url = "https://feeds.example/news.xml"
         let id = ArticleIdentity.feedID(forURL: url)
 
-        let added = try Self.tidings("add", url, state: state)
+        let added = try Self.tidings("add", "--no-check", url, state: state)
         #expect(added.status == 0)
-        #expect(added.out == "added \(id) \(url)\n")
-        #expect(try Self.tidings("add", url, state: state).out == "already followed \(id) \(url)\n")
+        #expect(added.out == "added \(id) (untitled) (not checked) \(url)\n")
+        #expect(try Self.tidings("add", "--no-check", url, state: state).out == "already followed \(id) \(url)\n")
 
         #expect(try Self.tidings("list", state: state).out == "\(id)  \(url)\n")
         let listed = try JSONSerialization.jsonObject(with: Data(try Self.tidings("list", "--json", state: state).out.utf8))
@@ -50,7 +50,7 @@ import TidingsConfiguration
 
         let status = try Self.tidings("status", state: state)
         #expect(status.status == 0)
-        #expect(status.lines.first == "ID\tLAST POLL\tRESULT\tFAILS\tNEXT POLL\tURL\tNOTE")
+        #expect(status.lines.first == "ID\tLAST POLL\tRESULT\tFAILS\tNEXT POLL\tINTERVAL\tURL\tNOTE")
         #expect(status.lines.dropFirst().first?.hasPrefix("\(id)\tnever\t-\t0\t") == true, "\(status.out)")
         let json = try JSONSerialization.jsonObject(with: Data(try Self.tidings("status", "--json", state: state).out.utf8))
         let record = try #require((json as? [[String: Any]])?.first)
@@ -75,7 +75,7 @@ import TidingsConfiguration
             #expect(refused.status == 64, "\(url)")
             #expect(refused.err.contains("cannot follow \(url): \(reason)"), "\(url): \(refused.err)")
         }
-        #expect(try Self.tidings("add", "file:///srv/feeds/local.xml", state: state).status == 0)
+        #expect(try Self.tidings("add", "--no-check", "file:///srv/feeds/local.xml", state: state).status == 0)
         for executable in [Self.cli, Self.daemon] {
             let version = try Self.run(executable, ["--version"])
             #expect(version.status == 0 && version.out.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil)
