@@ -102,9 +102,11 @@ public struct Poller: Sendable {
                 feed.nextPollAt = now.addingTimeInterval(wait)
                 return outcome
             }
-            return fail(&feed, result: "http \(response.status)", message: "http \(response.status)", now: now, log: log)
+            return fail(&feed, result: "http \(response.status)", message: Self.words(forStatus: response.status),
+                        now: now, log: log)
         default:
-            return fail(&feed, result: "http \(response.status)", message: "http \(response.status)", now: now, log: log)
+            return fail(&feed, result: "http \(response.status)", message: Self.words(forStatus: response.status),
+                        now: now, log: log)
         }
     }
 
@@ -208,6 +210,25 @@ public struct Poller: Sendable {
             feed = candidate
             log.notice("feed moved", metadata: ["move.from": "\(from)", "move.to": "\(to)"])
         }
+    }
+
+    /// An HTTP failure as an operator reads it in `tidings status`.
+    static func words(forStatus status: Int) -> String {
+        let meaning: String
+        switch status {
+        case 400: meaning = "the server refused the request as malformed"
+        case 401: meaning = "the feed needs a login"
+        case 403: meaning = "the server forbids access"
+        case 404: meaning = "not found: the feed is not at this URL (any more)"
+        case 429: meaning = "too many requests"
+        case 500: meaning = "the publisher's server failed"
+        case 502, 504: meaning = "a gateway in front of the publisher's server failed"
+        case 503: meaning = "the publisher's server is unavailable"
+        case 300..<400: meaning = "a redirect without a usable Location"
+        case 400..<500: meaning = "the server refused the request"
+        default: meaning = "the server failed"
+        }
+        return "http \(status): \(meaning)"
     }
 
     private func remember(_ response: FetchResponse, in feed: inout FeedRecord) {

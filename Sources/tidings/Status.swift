@@ -62,10 +62,10 @@ struct Status: ParsableCommand {
         let disabled = feeds.count { $0.disabledReason != nil }
         let failing = feeds.count { $0.isFailing && $0.disabledReason == nil }
         let moved = feeds.count { $0.movedFrom != nil || $0.pendingMoveURL != nil }
-        var line = "\(feeds.count) feeds: \(feeds.count - failing - disabled) healthy, \(failing) failing, "
+        var text = "\(feeds.count) feeds: \(feeds.count - failing - disabled) healthy, \(failing) failing, "
             + "\(disabled) disabled, \(moved) moved or moving; \(articles) articles"
-        if let lastRound { line += "; last round \(Self.relative(lastRound.at, now: now)): \(lastRound.summary)" }
-        return line
+        if let lastRound { text += "\nlast round \(Self.relative(lastRound.at, now: now)): \(lastRound.summary)" }
+        return text + "\n"
     }
 
     /// The daemon's own troubles, on standard error: a storage pause, and

@@ -3,22 +3,25 @@ import TidingsConfiguration
 import TidingsModel
 import TidingsStore
 
-/// One feed as a row of `tidings status`.
+/// One feed as a row of `tidings status`: tab-separated for scripts
+/// (with the URL), aligned on a terminal (with the title instead).
 struct StatusRow {
     static let header = ["ID", "LAST POLL", "RESULT", "FAILS", "NEXT POLL", "INTERVAL", "URL", "NOTE"]
+    static let tableHeader = ["ID", "FEED", "LAST POLL", "RESULT", "FAILS", "NEXT POLL", "INTERVAL"]
     var cells: [String]
+    var tableCells: [String]
+    /// Shown on its own line under the row, on a terminal.
+    var note: String
 
     init(_ f: FeedRecord, now: Date) {
-        cells = [
-            f.id,
-            f.lastPollAt.map { Status.relative($0, now: now) } ?? "never",
-            f.lastResult ?? "-",
-            String(f.consecutiveFailures),
-            f.disabledReason != nil ? "disabled" : (f.nextPollAt.map { Status.relative($0, now: now) } ?? "now"),
-            Self.interval(f),
-            f.url,
-            Self.note(f),
-        ]
+        let lastPoll = f.lastPollAt.map { Status.relative($0, now: now) } ?? "never"
+        let next = f.disabledReason != nil ? "disabled" : (f.nextPollAt.map { Status.relative($0, now: now) } ?? "now")
+        let note = Self.note(f)
+        cells = [f.id, lastPoll, f.lastResult ?? "-", String(f.consecutiveFailures), next, Self.interval(f), f.url,
+                 note.isEmpty ? (f.displayTitle ?? "") : note]
+        tableCells = [f.id, f.displayTitle ?? f.url, lastPoll, f.lastResult ?? "-", String(f.consecutiveFailures), next,
+                      Self.interval(f)]
+        self.note = note
     }
 
     static func interval(_ f: FeedRecord) -> String {
@@ -37,31 +40,31 @@ struct StatusRow {
         if let from = f.movedFrom { notes.append("moved from \(from)") }
         if let reason = f.quarantineReason { notes.append(reason) }
         if let error = f.lastError, f.disabledReason == nil, error != f.quarantineReason { notes.append(error) }
-        if notes.isEmpty, let title = f.displayTitle { notes.append(title) }
         return notes.joined(separator: "; ")
     }
 
-    /// Columns padded to their widest cell; when the rows are wider than
-    /// the terminal, the URL and the note give way (cut with "…"), the
-    /// note first.
+    /// Columns padded to their widest cell, the feed's title giving way
+    /// (cut with "…") when the rows are wider than the terminal; a feed
+    /// with something to say (an error, a move) says it on the next line.
     static func aligned(_ rows: [StatusRow], width: Int) -> [String] {
-        let all = [header] + rows.map(\.cells)
-        var widths = header.indices.map { i in all.map { $0[i].count }.max() ?? 0 }
-        let gaps = 2 * (header.count - 1)
-        let url = 6, note = 7
-        var excess = widths.reduce(0, +) + gaps - width
-        for column in [note, url] where excess > 0 {
-            let floor = column == url ? 24 : 12
-            let cut = min(excess, max(0, widths[column] - floor))
-            widths[column] -= cut
-            excess -= cut
-        }
-        return all.map { row in
+        let all = [tableHeader] + rows.map(\.tableCells)
+        var widths = tableHeader.indices.map { i in all.map { $0[i].count }.max() ?? 0 }
+        let excess = widths.reduce(0, +) + 2 * (tableHeader.count - 1) - width
+        if excess > 0 { widths[1] = max(12, widths[1] - excess) }
+        func line(_ row: [String]) -> String {
             row.indices.map { i in
                 let cell = row[i].count > widths[i] ? String(row[i].prefix(max(0, widths[i] - 1))) + "…" : row[i]
                 return i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
             }.joined(separator: "  ")
         }
+        var out = [line(tableHeader)]
+        for row in rows {
+            out.append(line(row.tableCells))
+            guard !row.note.isEmpty else { continue }
+            let text = "    ↳ " + row.note
+            out.append(text.count > width ? String(text.prefix(width - 1)) + "…" : text)
+        }
+        return out
     }
 }
 
