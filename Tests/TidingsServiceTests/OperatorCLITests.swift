@@ -168,6 +168,36 @@ import Glibc
         #expect(try tidings(["import", root + "/list.txt"], state: root + "/state").out.hasPrefix("imported 1 new feed of 2"))
     }
 
+    /// FreshRSS's export: OPML 2.0 with its own namespaced attributes and
+    /// categories one level deep.
+    @Test func importReadsFreshRSSExports() throws {
+        let root = TestPaths.temporaryDirectory("tidings-opml")
+        let freshRSS = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <opml version="2.0" xmlns:frss="https://freshrss.org/opml">
+            	<head>
+            		<title>FreshRSS</title>
+            		<dateCreated>Sun, 29 Nov 2026 10:00:00 +0000</dateCreated>
+            	</head>
+            	<body>
+            		<outline text="Sans catégorie">
+            			<outline text="FreshRSS releases" type="rss" xmlUrl="https://github.com/FreshRSS/FreshRSS/releases.atom" htmlUrl="https://github.com/FreshRSS/FreshRSS/" description="FreshRSS releases @ GitHub" frss:cssFullContent="article"/>
+            		</outline>
+            		<outline text="Développement">
+            			<outline text="LWN" type="rss" xmlUrl="https://lwn.net/headlines/rss" htmlUrl="https://lwn.net/" frss:priority="important"/>
+            		</outline>
+            	</body>
+            </opml>
+            """
+        try freshRSS.write(toFile: root + "/freshrss.opml", atomically: true, encoding: .utf8)
+        let result = try tidings(["import", root + "/freshrss.opml"], state: root + "/state")
+        #expect(result.status == 0, "\(result.err)")
+        let feeds = Dictionary(uniqueKeysWithValues: try followed(root + "/state").map { ($0.url, $0) })
+        #expect(feeds["https://lwn.net/headlines/rss"]?.category == "Développement")
+        #expect(feeds["https://lwn.net/headlines/rss"]?.title == "LWN")
+        #expect(feeds["https://github.com/FreshRSS/FreshRSS/releases.atom"]?.homePageURL == "https://github.com/FreshRSS/FreshRSS/")
+    }
+
     @Test func aMalformedFileIsRefusedWhole() throws {
         let root = TestPaths.temporaryDirectory("tidings-opml")
         let broken = Self.minifluxShape.replacingOccurrences(of: "</body>", with: "")
