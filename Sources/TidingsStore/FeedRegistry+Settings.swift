@@ -1,0 +1,76 @@
+import Foundation
+
+/// What an operator sets on feeds (`tidings add`, `set`, `import`), kept
+/// apart from what polls write (`save`), so that neither undoes the other.
+extension FeedRegistry {
+    /// What an operator can set on a feed; nil leaves a setting as it is.
+    public struct Settings: Sendable, Hashable {
+        public var category: String?
+        public var title: String?
+        public var intervalSeconds: Double?
+        public init(category: String? = nil, title: String? = nil, intervalSeconds: Double? = nil) {
+            self.category = category
+            self.title = title
+            self.intervalSeconds = intervalSeconds
+        }
+        public var isEmpty: Bool { category == nil && title == nil && intervalSeconds == nil }
+    }
+
+    /// Applies an operator's settings (`tidings add`, `tidings set`). A new
+    /// interval takes effect now: the feed's next poll comes no later than
+    /// one new interval from now.
+    public func apply(_ settings: Settings, to id: String, at now: Date = Date()) throws(StoreError) {
+        guard !settings.isEmpty else { return }
+        try db.prepare("""
+            UPDATE feeds SET category = COALESCE(?, category), operator_title = COALESCE(?, operator_title),
+              operator_interval = COALESCE(?, operator_interval),
+              next_poll_at = CASE WHEN ?4 IS NOT NULL AND next_poll_at > ?5 + ?4 THEN ?5 + ?4 ELSE next_poll_at END
+            WHERE id = ?6
+            """).run([.text(settings.category), .text(settings.title), .real(settings.intervalSeconds),
+                      .real(settings.intervalSeconds), .real(now.timeIntervalSince1970), .text(id)])
+    }
+
+    /// The title and home page a feed had when it was added (`tidings
+    /// add` fetched it), until its first poll says otherwise.
+    public func noteDiscovered(_ id: String, title: String?, homePageURL: String?) throws(StoreError) {
+        try db.prepare("""
+            UPDATE feeds SET title = COALESCE(title, ?), home_page_url = COALESCE(home_page_url, ?) WHERE id = ?
+            """).run([.text(title), .text(homePageURL), .text(id)])
+    }
+
+    /// A feed from a subscription list (OPML).
+    public struct Imported: Sendable, Hashable {
+        public var url: String
+        public var title: String?
+        public var homePageURL: String?
+        public var category: String?
+        public init(url: String, title: String?, homePageURL: String?, category: String?) {
+            self.url = url
+            self.title = title
+            self.homePageURL = homePageURL
+            self.category = category
+        }
+    }
+
+    /// Adds the feeds not followed yet, all in one transaction (all or
+    /// nothing); the list's title and category go with each. Returns how
+    /// many were new.
+    public func importFeeds(_ feeds: [Imported], at now: Date = Date()) throws(StoreError) -> Int {
+        try db.transaction { () throws(StoreError) -> Int in
+            var added = 0
+            for feed in feeds {
+                let (record, isNew) = try add(url: feed.url, at: now)
+                guard isNew else { continue }
+                added += 1
+                try noteDiscovered(record.id, title: feed.title, homePageURL: feed.homePageURL)
+                if let category = feed.category { try apply(Settings(category: category), to: record.id, at: now) }
+            }
+            return added
+        }
+    }
+
+    /// Drops the operator's interval: the schedule decides again.
+    public func clearOperatorInterval(_ id: String) throws(StoreError) {
+        try db.prepare("UPDATE feeds SET operator_interval = NULL WHERE id = ?").run([.text(id)])
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+/// What `tidings status` reads beside the feeds: article counts and the
+/// daemon's last round.
+extension FeedRegistry {
+    /// Articles with a file (not expired): in all, and per feed that
+    /// carries them.
+    public func articleCounts() throws(StoreError) -> (total: Int, byFeed: [String: Int]) {
+        let total = try db.prepare("SELECT count(*) FROM articles WHERE expired_at IS NULL")
+        _ = try total.step()
+        let perFeed = try db.prepare("""
+            SELECT s.feed_id, count(*) FROM article_sources s JOIN articles a ON a.id = s.article_id
+            WHERE a.expired_at IS NULL GROUP BY s.feed_id
+            """)
+        var byFeed: [String: Int] = [:]
+        while try perFeed.step() { if let id = perFeed.text(0) { byFeed[id] = Int(perFeed.int(1) ?? 0) } }
+        return (Int(total.int(0) ?? 0), byFeed)
+    }
+
+    /// The daemon's last round, in words, and when it ended.
+    public func setLastRound(_ summary: String, at now: Date = Date()) throws(StoreError) {
+        let insert = try db.prepare("INSERT OR REPLACE INTO daemon_state (key, value) VALUES (?, ?)")
+        try insert.run([.text("last_round.summary"), .text(summary)])
+        try insert.run([.text("last_round.at"), .text(String(now.timeIntervalSince1970))])
+    }
+
+    public func lastRound() throws(StoreError) -> (summary: String, at: Date)? {
+        let stmt = try db.prepare("SELECT key, value FROM daemon_state WHERE key LIKE 'last_round.%'")
+        var values: [String: String] = [:]
+        while try stmt.step() { values[stmt.text(0) ?? ""] = stmt.text(1) }
+        guard let summary = values["last_round.summary"], let at = values["last_round.at"].flatMap(Double.init) else { return nil }
+        return (summary, Date(timeIntervalSince1970: at))
+    }
+}
