@@ -21,6 +21,7 @@ public final class FeedRegistry {
         }
         if readOnly {
             db = try Database(path: path, readOnly: true)
+            try Schema.checkReadable(db, path: path)
             return
         }
         try FileSystem.makeDirectory(stateDirectory)

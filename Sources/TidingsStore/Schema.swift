@@ -134,7 +134,20 @@ enum Schema {
         }
     }
 
-    private static func version(_ db: Database) throws(StoreError) -> Int {
+    /// A state a read-only reader cannot use: made by an older tidingsd
+    /// and not migrated yet (a reader cannot migrate), or by a newer one.
+    static func checkReadable(_ db: Database, path: String) throws(StoreError) {
+        let found = try version(db)
+        if found < migrations.count {
+            throw .incompatible("the state in \(path) is from an older tidingsd (schema \(found), this tidings reads \(migrations.count)); "
+                            + "start the new tidingsd once, and it upgrades the state")
+        }
+        if found > migrations.count {
+            throw .incompatible("the state in \(path) is from a newer tidingsd (schema \(found)); this tidings reads up to \(migrations.count)")
+        }
+    }
+
+    static func version(_ db: Database) throws(StoreError) -> Int {
         let stmt = try db.prepare("PRAGMA user_version")
         _ = try stmt.step()
         return Int(stmt.int(0) ?? 0)

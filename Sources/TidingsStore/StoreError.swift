@@ -8,6 +8,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case io(path: String, errno: Int32, message: String)
     case encoding(String)
     case notFound(String)
+    /// A state another version of Tidings made, which this one cannot read as it is.
+    case incompatible(String)
 
     /// The disk is full, over quota or read-only, or the directory is not
     /// writable: nothing any feed did, and nothing a retry of that feed
@@ -26,6 +28,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .io(let path, let e, let message): "io: \(message) \(path): \(String(cString: strerror(e))) (errno \(e))"
         case .encoding(let why): "encoding: \(why)"
         case .notFound(let what): "not found: \(what)"
+        case .incompatible(let why): why
         }
     }
 }

@@ -20,6 +20,8 @@ struct StateOptions: ParsableArguments {
             return try FeedRegistry(stateDirectory: stateDirectory, readOnly: readOnly, mustExist: mustExist)
         } catch StoreError.notFound(let why) {
             throw CLIError("\(why): is --state-dir right? A daemon creates its state when it first starts")
+        } catch StoreError.incompatible(let why) {
+            throw CLIError(why)
         } catch {
             throw CLIError("cannot open state in \(stateDirectory): \(error)")
         }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TidingsStore
+@testable import TidingsStore
 import TidingsTestSupport
 
 @Suite struct FeedRegistryTests {
@@ -39,5 +39,22 @@ import TidingsTestSupport
         #expect(abs(reread.addedAt.timeIntervalSince(record.addedAt)) < 0.001)
         reread.addedAt = record.addedAt
         #expect(reread == record)
+    }
+
+    /// `tidings status` beside a state an older daemon made: a clear word,
+    /// not "no such column".
+    @Test func aReaderRefusesAStateOlderThanItsSchemaAndSaysWhatToDo() throws {
+        let dir = TestPaths.temporaryDirectory()
+        let db = try Database(path: dir + "/" + FeedRegistry.fileName)
+        for migration in Schema.migrations.prefix(3) { try db.execute(migration) }
+        try db.execute("PRAGMA user_version = 3")
+        #expect(throws: StoreError.incompatible("the state in \(dir)/\(FeedRegistry.fileName) is from an older tidingsd "
+                                            + "(schema 3, this tidings reads \(Schema.migrations.count)); "
+                                            + "start the new tidingsd once, and it upgrades the state")) {
+            try FeedRegistry(stateDirectory: dir, readOnly: true)
+        }
+        // The daemon (read-write) upgrades it; then the reader reads.
+        _ = try FeedRegistry(stateDirectory: dir)
+        #expect(try FeedRegistry(stateDirectory: dir, readOnly: true).all().isEmpty)
     }
 }
