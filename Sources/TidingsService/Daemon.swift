@@ -206,6 +206,10 @@ public final class Daemon: Sendable {
             if new.stateDirectory != old.stateDirectory { needRestart.append("state_directory") }
             if new.outputDirectory != old.outputDirectory { needRestart.append("output_directory") }
             if new.fetch != old.fetch { needRestart.append("fetch") }
+            // The hook runner is started with the loop, on its own thread.
+            if new.onArticle != old.onArticle || new.hookConcurrency != old.hookConcurrency
+                || new.hookTimeoutSeconds != old.hookTimeoutSeconds || new.hookMaximumAttempts != old.hookMaximumAttempts
+                || new.hookRetrySeconds != old.hookRetrySeconds { needRestart.append("on_article and hook_*") }
             var applied = new
             applied.stateDirectory = old.stateDirectory
             applied.outputDirectory = old.outputDirectory
