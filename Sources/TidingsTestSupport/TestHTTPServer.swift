@@ -47,6 +47,13 @@ public final class TestHTTPServer: @unchecked Sendable {
 
     public var requests: [TestRequest] { seen.withLock { $0 } }
 
+    /// When each response finished, in the server's own threads: the
+    /// moment a trickle found its client gone, for instance. Tests time
+    /// what clients do by it, not by their own clock, which can wait on a
+    /// busy cooperative pool.
+    public var responsesFinished: [Date] { finished.withLock { $0 } }
+    private let finished = Mutex<[Date]>([])
+
     public func stop() {
         let already = stopped.withLock { s -> Bool in defer { s = true }; return s }
         if !already {
@@ -88,6 +95,7 @@ public final class TestHTTPServer: @unchecked Sendable {
         guard let request = TestRequest(parsing: buffer) else { return }
         seen.withLock { $0.append(request) }
         handler(request).write(to: fd)
+        finished.withLock { $0.append(Date()) }
     }
 }
 
