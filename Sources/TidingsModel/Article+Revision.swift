@@ -40,11 +40,11 @@ extension Article {
 
     /// The next revision: an edit of the entry by the feed it is shown
     /// from. `date_modified` is the feed's, else the time the edit was seen.
+    /// `content_hash` stays the hash of the entry as the feed gave it, so
+    /// that the feed's next sighting of it compares equal.
     public func revised(with entry: Entry, feed: FeedIdentity, at now: Date) -> Article {
-        var edited = entry
-        if edited.dateModified == nil { edited.dateModified = now }
-        var next = showing(edited, from: feed, at: now)
-        next.tidings.contentHash = ArticleIdentity.contentHash(of: entry)
+        var next = showing(entry, from: feed, at: now)
+        if next.entry.dateModified == nil { next.entry.dateModified = now }
         next.tidings.revision += 1
         return next
     }

@@ -58,24 +58,16 @@ public final class Daemon: Sendable {
     }
 
     /// Polls every enabled feed once, whether due or not. Cancelling the
-    /// task cuts the round short as `run` does.
-    /// The `on_article` hook, when one is configured, runs for the
-    /// round's events before this returns.
+    /// task cuts the round short as `run` does. The `on_article` hook,
+    /// when one is configured, runs for the round's events before this returns.
     public func pollOnce() async throws -> PollSummary {
-        let hooks = try HookRunner.start(configuration: configuration, logger: logger)
-        defer { hooks?.stop() }
-        return try await withTaskCancellationHandler {
-            let summary = try await pollRound(all: true, heartbeat: {})
-            if let hooks { await hooks.waitUntilDelivered(upTo: try await ledger.lastJournalSeq()) }
-            return summary
-        } onCancel: {
-            client.shutdown()
-        }
+        try await poll(feedIDs: nil)
     }
 
     /// Polls these feeds (by id) now, whether due or not; the others wait.
-    /// For `tidings poll` when no daemon runs.
-    public func poll(feedIDs: Swift.Set<String>) async throws -> PollSummary {
+    /// Nil polls them all. For `tidingsd --once`, and `tidings poll` when
+    /// no daemon runs.
+    public func poll(feedIDs: Swift.Set<String>?) async throws -> PollSummary {
         let hooks = try HookRunner.start(configuration: configuration, logger: logger)
         defer { hooks?.stop() }
         return try await withTaskCancellationHandler {

@@ -9,12 +9,10 @@ extension ArticleStore {
 
     /// Adds an event to the transaction in progress; its seq comes from
     /// the database, so it commits or rolls back with the articles.
-    func journalEvent(_ kind: JournalEvent.Kind, id: String, path: String, feedID: String?,
-                      q: Queries? = nil) throws(StoreError) {
+    func journalEvent(_ kind: JournalEvent.Kind, id: String, path: String, feedID: String?, q: Queries) throws(StoreError) {
         let now = max(Date(), lastJournalTime)
         lastJournalTime = now
-        let insert = try db.prepare("INSERT INTO journal (event, article_id, path, feed_id, at) VALUES (?,?,?,?,?)")
-        try insert.run([.text(kind.rawValue), .text(id), .text(path), .text(feedID), .real(now.timeIntervalSince1970)])
+        try q.insertJournalEvent(kind.rawValue, id: id, path: path, feedID: feedID, at: now)
     }
 
     /// Events committed but not yet in the journal files, in seq order.

@@ -26,7 +26,7 @@ extension ArticleStore {
         }
 
         private let keyLookup, articleLookup, sourceLookup, sourcesOf: Statement
-        private let insertArticleStmt, updateArticleStmt, saveSourceStmt, registerKey: Statement
+        private let insertArticleStmt, updateArticleStmt, saveSourceStmt, registerKey, insertJournal: Statement
 
         init(_ db: Database) throws(StoreError) {
             keyLookup = try db.prepare("SELECT article_id FROM article_keys WHERE key_hash = ?")
@@ -49,6 +49,7 @@ extension ArticleStore {
                 VALUES (?,?,?,?,?,?)
                 """)
             registerKey = try db.prepare("INSERT OR IGNORE INTO article_keys (key_hash, article_id) VALUES (?, ?)")
+            insertJournal = try db.prepare("INSERT INTO journal (event, article_id, path, feed_id, at) VALUES (?,?,?,?,?)")
         }
 
         func articleForKey(_ keyHash: String) throws(StoreError) -> String? {
@@ -98,8 +99,18 @@ extension ArticleStore {
         }
 
         func saveSource(_ s: Sighting) throws(StoreError) {
-            try saveSourceStmt.run([.text(s.id), .text(s.feed.id), .text(s.feed.url), .text(s.entry.guid),
-                                    .text(s.entry.url), .text(s.hash)])
+            try saveSource(s.source, of: s.id, contentHash: s.hash)
+        }
+
+        /// A feed's sighting of an article; `contentHash` nil when unknown
+        /// (rebuilt from a file that shows another feed's entry).
+        func saveSource(_ source: TidingsMeta.Source, of article: String, contentHash: String?) throws(StoreError) {
+            try saveSourceStmt.run([.text(article), .text(source.feedID), .text(source.feedURL), .text(source.guid),
+                                    .text(source.url), .text(contentHash)])
+        }
+
+        func insertJournalEvent(_ event: String, id: String, path: String, feedID: String?, at: Date) throws(StoreError) {
+            try insertJournal.run([.text(event), .text(id), .text(path), .text(feedID), .real(at.timeIntervalSince1970)])
         }
 
         /// Every key of a sighting points at its article, unless another

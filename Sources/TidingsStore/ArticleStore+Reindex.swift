@@ -40,7 +40,7 @@ extension ArticleStore {
                 try q.insertArticle(article, path: path, rank: Article.richness(of: article.entry))
                 try index(article, q: q)
                 if !journaled.contains(article.id) {
-                    try journalEvent(.created, id: article.id, path: path, feedID: article.tidings.feed.id)
+                    try journalEvent(.created, id: article.id, path: path, feedID: article.tidings.feed.id, q: q)
                 }
                 let meta = article.tidings
                 feeds[meta.feed.id] = feeds[meta.feed.id] ?? meta.feed
@@ -60,14 +60,9 @@ extension ArticleStore {
     private func index(_ article: Article, q: Queries) throws(StoreError) {
         let home = article.tidings.feed.homePageURL.flatMap(CanonicalURL.of)
         try q.register(keyHash: article.id, for: article.id)
-        let save = try db.prepare("""
-            INSERT OR REPLACE INTO article_sources (article_id, feed_id, feed_url, guid, url, content_hash)
-            VALUES (?,?,?,?,?,?)
-            """)
         for source in article.tidings.sources {
             let shown = source.feedID == article.tidings.feed.id
-            try save.run([.text(article.id), .text(source.feedID), .text(source.feedURL), .text(source.guid),
-                          .text(source.url), .text(shown ? article.tidings.contentHash : nil)])
+            try q.saveSource(source, of: article.id, contentHash: shown ? article.tidings.contentHash : nil)
             if let guid = source.guid, !guid.isEmpty {
                 try q.register(keyHash: ArticleIdentity.articleID(forKey: "\(source.feedID)\nguid\n\(guid)"), for: article.id)
             }

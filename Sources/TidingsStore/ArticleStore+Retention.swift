@@ -54,9 +54,10 @@ extension ArticleStore {
                 try collect(surplus)
             }
             let mark = try db.prepare("UPDATE articles SET expired_at = ? WHERE id = ?")
+            let q = try Queries(db)
             for article in doomed {
                 try mark.run([.real(now.timeIntervalSince1970), .text(article.id)])
-                try journalEvent(.expired, id: article.id, path: article.path, feedID: article.feed)
+                try journalEvent(.expired, id: article.id, path: article.path, feedID: article.feed, q: q)
             }
         }
         try removeFiles(doomed.map(\.path))
@@ -100,7 +101,7 @@ extension ArticleStore {
                     try dropKeys.run([.text(id)])
                     if !row.expired {
                         gone.append(row.path)
-                        try journalEvent(.removed, id: id, path: row.path, feedID: feedID)
+                        try journalEvent(.removed, id: id, path: row.path, feedID: feedID, q: q)
                     }
                     result.removed += 1
                     continue
@@ -110,7 +111,7 @@ extension ArticleStore {
                 guard !row.expired, var article = readArticle(row.path) else { continue }
                 article.tidings.sources = others
                 try writer.write(article, to: row.path)
-                try journalEvent(.updated, id: id, path: row.path, feedID: feedID)
+                try journalEvent(.updated, id: id, path: row.path, feedID: feedID, q: q)
             }
             try db.prepare("DELETE FROM purge_requests WHERE feed_id = ?").run([.text(feedID)])
             try writer.syncDirectories()

@@ -80,16 +80,16 @@ struct Add: AsyncParsableCommand {
                     case .success(let feed): try add(feed, registry, settings)
                     case .failure(let why):
                         failures += 1
-                        Self.warn("not added \(candidate.url): \(why)")
+                        warn("not added \(candidate.url): \(why)")
                     }
                 }
             case .choices(let candidates):
                 failures += 1
-                Self.warn("\(url) declares \(candidates.count) feeds; add the one you want, or all of them with --all:")
-                for c in candidates { Self.warn("  \(c.url)" + (c.title.map { "  \($0)" } ?? "")) }
+                warn("\(url) declares \(candidates.count) feeds; add the one you want, or all of them with --all:")
+                for c in candidates { warn("  \(c.url)" + (c.title.map { "  \($0)" } ?? "")) }
             case .nothing(let why):
                 failures += 1
-                Self.warn("not added \(url): \(why)")
+                warn("not added \(url): \(why)")
             }
         }
         if failures > 0 { throw ExitCode(1) }
@@ -107,9 +107,5 @@ struct Add: AsyncParsableCommand {
         try registry.apply(settings, to: record.id)
         let shown = settings.title ?? title ?? "(untitled)"
         print("\(added ? "added" : "already followed") \(record.id) \(shown) (\(note)) \(record.url)")
-    }
-
-    static func warn(_ line: String) {
-        FileHandle.standardError.write(Data(("tidings: " + line + "\n").utf8))
     }
 }

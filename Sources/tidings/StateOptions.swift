@@ -32,3 +32,9 @@ struct CLIError: Error, CustomStringConvertible {
     let description: String
     init(_ d: String) { description = d }
 }
+
+/// A line for the person at the terminal, on standard error, so that
+/// standard output stays what scripts read.
+func warn(_ line: String) {
+    FileHandle.standardError.write(Data(("tidings: " + line + "\n").utf8))
+}

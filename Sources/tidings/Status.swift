@@ -72,17 +72,15 @@ struct Status: ParsableCommand {
     /// hook events that gave up.
     func reportDaemonTroubles(_ registry: FeedRegistry, now: Date) {
         if let pause = try? registry.storagePause() {
-            Self.warn("polling paused since \(Timestamp.format(pause.since)): \(pause.reason); "
+            warn("polling paused since \(Timestamp.format(pause.since)): \(pause.reason); "
                       + "next try \(Self.relative(pause.retryAt, now: now))")
         }
         if let failures = try? registry.hookFailures(limit: 1), let latest = failures.latest.first {
-            Self.warn("the on_article hook gave up on \(failures.count) journal event(s); the latest: "
+            warn("the on_article hook gave up on \(failures.count) journal event(s); the latest: "
                       + "seq \(latest.seq) (\(latest.event) \(latest.articleID)) after \(latest.attempts) tries, "
                       + "\(Self.relative(latest.at, now: now)): \(latest.error)")
         }
     }
-
-    static func warn(_ line: String) { FileHandle.standardError.write(Data(("tidings: " + line + "\n").utf8)) }
 
     func printJSON(_ feeds: [FeedRecord]) throws {
         let encoder = JSONEncoder()

@@ -28,11 +28,11 @@ public enum FeedDiscovery {
         for element in elements where element.name.lowercased() == "link" {
             let rels = (element.attributes["rel"] ?? "").lowercased().split(whereSeparator: \.isWhitespace)
             let type = (element.attributes["type"] ?? "").lowercased()
-                .split(separator: ";").first.map { String($0).trimmedText } ?? ""
+                .split(separator: ";").first.map { String($0).trimmedOfASCIISpace } ?? ""
             guard rels.contains("alternate"), Self.feedTypes.contains(type),
-                  let href = element.attributes["href"]?.trimmedText, !href.isEmpty,
+                  let href = element.attributes["href"]?.trimmedOfASCIISpace, !href.isEmpty,
                   let url = URLResolver.resolve(href, against: base), seen.insert(url).inserted else { continue }
-            let title = element.attributes["title"]?.trimmedText
+            let title = element.attributes["title"]?.trimmedOfASCIISpace
             out.append(Candidate(url: url, title: title?.isEmpty == true ? nil : title, type: type))
         }
         return out
@@ -43,15 +43,5 @@ public enum FeedDiscovery {
         if let type = contentType?.lowercased(), type.contains("html") { return true }
         let head = String(decoding: bytes.prefix(1024), as: UTF8.self).lowercased()
         return head.contains("<!doctype html") || head.contains("<html")
-    }
-}
-
-extension StringProtocol {
-    /// Without white space at either end.
-    var trimmedText: String {
-        var s = Substring(self)
-        while let f = s.first, f.isWhitespace { s.removeFirst() }
-        while let l = s.last, l.isWhitespace { s.removeLast() }
-        return String(s)
     }
 }

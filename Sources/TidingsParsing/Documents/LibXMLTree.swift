@@ -35,7 +35,7 @@ final class LibXMLTree {
         }
         guard let parsed else {
             if let error = xmlGetLastError() {
-                let message = error.pointee.message.map { String(cString: $0) }?.trimmedText ?? "not XML"
+                let message = error.pointee.message.map { String(cString: $0) }?.trimmedOfASCIISpace ?? "not XML"
                 throw .malformed("line \(error.pointee.line): \(message)")
             }
             throw .malformed("not XML")

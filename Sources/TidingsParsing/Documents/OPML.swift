@@ -29,7 +29,7 @@ public enum OPML {
     /// line (`#` comments and blank lines skipped). A malformed OPML file
     /// is an error as a whole, so that nothing is half imported.
     public static func read(_ bytes: [UInt8]) throws(Failure) -> [Feed] {
-        let text = String(decoding: bytes.prefix(4096), as: UTF8.self).trimmedText
+        let text = String(decoding: bytes.prefix(4096), as: UTF8.self).trimmedOfASCIISpace
         guard text.hasPrefix("<") else { return plainList(bytes) }
         let tree: LibXMLTree
         do { tree = try LibXMLTree(xml: bytes) } catch {
@@ -45,16 +45,16 @@ public enum OPML {
         for element in elements where element.name.lowercased() == "outline" {
             while let last = folders.last, last.depth >= element.depth { folders.removeLast() }
             let a = element.attributes
-            let title = (a["title"] ?? a["text"])?.trimmedText
-            guard let url = (a["xmlUrl"] ?? a["xmlurl"])?.trimmedText, !url.isEmpty else {
+            let title = (a["title"] ?? a["text"])?.trimmedOfASCIISpace
+            guard let url = (a["xmlUrl"] ?? a["xmlurl"])?.trimmedOfASCIISpace, !url.isEmpty else {
                 folders.append((element.depth, title ?? ""))
                 continue
             }
             let path = folders.map(\.name).filter { !$0.isEmpty }.joined(separator: "/")
-            let attribute = a["category"]?.split(separator: ",").first.map { String($0).trimmedText }
+            let attribute = a["category"]?.split(separator: ",").first.map { String($0).trimmedOfASCIISpace }
                 .map { $0.hasPrefix("/") ? String($0.dropFirst()) : $0 }
             feeds.append(Feed(url: url, title: title?.isEmpty == true ? nil : title,
-                              homePageURL: (a["htmlUrl"] ?? a["htmlurl"]).map(\.trimmedText).flatMap { $0.isEmpty ? nil : $0 },
+                              homePageURL: (a["htmlUrl"] ?? a["htmlurl"]).map(\.trimmedOfASCIISpace).flatMap { $0.isEmpty ? nil : $0 },
                               category: path.isEmpty ? (attribute?.isEmpty == false ? attribute : nil) : path))
         }
         return feeds
@@ -62,7 +62,7 @@ public enum OPML {
 
     private static func plainList(_ bytes: [UInt8]) -> [Feed] {
         String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).compactMap { line in
-            let url = line.trimmedText
+            let url = String(line).trimmedOfASCIISpace
             return url.isEmpty || url.hasPrefix("#") ? nil : Feed(url: url)
         }
     }
@@ -83,7 +83,7 @@ public enum OPML {
         var open: [String] = []
         let sorted = feeds.sorted { ($0.category ?? "", $0.title ?? $0.url) < ($1.category ?? "", $1.title ?? $1.url) }
         for feed in sorted {
-            let path = (feed.category ?? "").split(separator: "/").map { $0.trimmedText }.filter { !$0.isEmpty }
+            let path = (feed.category ?? "").split(separator: "/").map { String($0).trimmedOfASCIISpace }.filter { !$0.isEmpty }
             var common = 0
             while common < min(open.count, path.count), open[common] == path[common] { common += 1 }
             while open.count > common {
