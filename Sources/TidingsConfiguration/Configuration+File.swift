@@ -51,9 +51,11 @@ extension Configuration {
         return file.applyingEnvironment()
     }
 
-    /// The shortest poll interval allowed: publishers are owed that much.
+    /// The shortest poll interval an operator may set (a feed's or
+    /// `poll_interval_seconds`): publishers are owed that much. Not
+    /// `minimumIntervalSeconds`, the floor under what a publisher asks for.
     /// Tests pass `allowShortIntervals`.
-    public static let minimumIntervalSeconds: Double = 60
+    public static let shortestPollIntervalSeconds: Double = 60
 
     /// However often a publisher asks to be polled, never more than this.
     public static let publisherFloorSeconds: Double = 300
@@ -83,7 +85,7 @@ extension Configuration {
     /// Values out of range, by key; empty when the configuration is usable.
     public func problems(allowShortIntervals: Bool = false) -> [String] {
         var out: [String] = []
-        let floor = allowShortIntervals ? 0.001 : Self.minimumIntervalSeconds
+        let floor = allowShortIntervals ? 0.001 : Self.shortestPollIntervalSeconds
         func atLeast(_ value: Double, _ minimum: Double, _ key: String) {
             if value < minimum { out.append("\(key) must be at least \(minimum.formatted), not \(value.formatted)") }
         }
@@ -96,6 +98,7 @@ extension Configuration {
         atLeast(maximumRetryAfterSeconds, 1, "maximum_retry_after_seconds")
         atLeast(storageRetrySeconds, allowShortIntervals ? 0.001 : 1, "storage_retry_seconds")
         atLeast(retentionMaximumAgeSeconds, 0, "retention_maximum_age_seconds")
+        atLeast(Double(journalRetentionDays), 0, "journal_retention_days")
         atLeast(hookTimeoutSeconds, allowShortIntervals ? 0.001 : 1, "hook_timeout_seconds")
         atLeast(Double(hookConcurrency), 1, "hook_concurrency")
         atLeast(Double(hookMaximumAttempts), 1, "hook_maximum_attempts")
@@ -134,6 +137,7 @@ extension Configuration {
                 case "retention_maximum_age_seconds": number(value, key).map { config.retentionMaximumAgeSeconds = $0 }
                 case "retention_maximum_per_feed": integer(value, key).map { config.retentionMaximumPerFeed = $0 }
                 case "merged_feed_items": integer(value, key).map { config.mergedFeedItems = $0 }
+                case "journal_retention_days": integer(value, key).map { config.journalRetentionDays = $0 }
                 case "on_article": command(value, key).map { config.onArticle = $0 }
                 case "hook_timeout_seconds": number(value, key).map { config.hookTimeoutSeconds = $0 }
                 case "hook_concurrency": integer(value, key).map { config.hookConcurrency = $0 }

@@ -30,6 +30,9 @@ public struct Configuration: Sendable, Codable, Hashable {
     public var retentionMaximumPerFeed = 0
     /// `out/feed.json` holds the newest this many articles (0: not written).
     public var mergedFeedItems = 0
+    /// Journal day files older than this many days are removed (0: kept
+    /// for ever); never one holding an event whose hook has not run.
+    public var journalRetentionDays = 90
     /// A command run for each `created` and `updated` journal event, with
     /// the article file's path as its last argument; empty: none. The first
     /// element is the program, the rest its first arguments; no shell.

@@ -56,13 +56,13 @@ public enum ArticleIdentity {
         return entries.indices.map { i in
             let entry = entries[i]
             var crossFeed: [String] = []
-            if let link = identifying(links[i], linkUses) { crossFeed.append("link\n" + link) }
-            if let link = identifying(permalinks[i], permalinkUses), !crossFeed.contains("link\n" + link) {
-                crossFeed.append("link\n" + link)
+            if let link = identifying(links[i], linkUses) { crossFeed.append(linkKey(link)) }
+            if let link = identifying(permalinks[i], permalinkUses), !crossFeed.contains(linkKey(link)) {
+                crossFeed.append(linkKey(link))
             }
             var local: String
             if let guid = guids[i] {
-                local = "\(feed.id)\nguid\n\(guid)"
+                local = guidKey(feedID: feed.id, guid: guid)
                 if (guidUses[guid] ?? 0) > 1 {
                     // Told apart by the link when it is unique among the
                     // items with this guid, else by the content.
@@ -83,6 +83,13 @@ public enum ArticleIdentity {
 
     /// The v1 key of one entry seen alone: the article id a feed's item had
     /// before cross-feed identity (and still has when no link identifies it).
+    /// The link key of a canonical URL (`CanonicalURL.of`), shared across feeds.
+    public static func linkKey(_ canonicalURL: String) -> String { "link\n" + canonicalURL }
+
+    /// The guid key of a trimmed guid within its feed (a guid the document
+    /// repeats gets more; see `keys(for:feed:)`).
+    public static func guidKey(feedID: String, guid: String) -> String { "\(feedID)\nguid\n\(guid)" }
+
     public static func dedupKey(for entry: Entry, feedID: String) -> String {
         let feed = FeedIdentity(id: feedID, url: "")
         let keys = keys(for: [entry], feed: feed)[0]

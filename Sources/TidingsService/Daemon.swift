@@ -68,7 +68,7 @@ public final class Daemon: Sendable {
     /// Nil polls them all. For `tidingsd --once`, and `tidings poll` when
     /// no daemon runs.
     public func poll(feedIDs: Swift.Set<String>?) async throws -> PollSummary {
-        let hooks = try HookRunner.start(configuration: configuration, logger: logger)
+        let hooks = try HookRunner.start(configuration: configuration, progress: ledger.journalProgress, logger: logger)
         defer { hooks?.stop() }
         return try await withTaskCancellationHandler {
             let summary = try await pollRound(all: true, only: feedIDs, heartbeat: {})
@@ -100,7 +100,7 @@ public final class Daemon: Sendable {
             "output": "\(configuration.outputDirectory)", "state": "\(configuration.stateDirectory)",
         ])
         var storageAttempts = 0
-        let hooks = try HookRunner.start(configuration: configuration, logger: logger)
+        let hooks = try HookRunner.start(configuration: configuration, progress: ledger.journalProgress, logger: logger)
         defer { hooks?.stop() }
         try await withTaskCancellationHandler {
             while !Task.isCancelled {
@@ -272,6 +272,9 @@ public final class Daemon: Sendable {
                 ])
             }
             if upkeep.expired > 0 { logger.info("articles expired", metadata: ["articles.expired": "\(upkeep.expired)"]) }
+            for file in upkeep.journalFilesRemoved {
+                logger.info("old journal file removed", metadata: ["journal.file": "\(file)"])
+            }
         } catch {
             logger.error("cannot finish the round (journal, purge, retention, merged feed)", metadata: ["error": "\(error)"])
             if error.isStorageUnavailable { summary.storageFault = error.description }

@@ -9,9 +9,11 @@ import TidingsConfiguration
 /// of its own: hooks never hold up polling, and a slow or failing hook only
 /// delays the hooks behind it.
 ///
-/// Delivery is at least once. The cursor in the state moves past a batch
-/// of events only once each of them has run or given up; a crash or a stop
-/// mid-batch runs that batch again at the next start. A failing run is
+/// Delivery is at least once. A hook runs only for events whose journal
+/// line is synced (`JournalProgress`), so no hook sees a `seq` that a power
+/// loss could give to another event. The cursor in the state moves past a
+/// batch of events only once each of them has run or given up; a crash, a
+/// power loss or a stop mid-batch runs that batch again at the next start. A failing run is
 /// retried after `hook_retry_seconds`, doubling up to an hour; after
 /// `hook_maximum_attempts` the event is recorded as failed (shown by
 /// `tidings status`) and skipped.
@@ -30,8 +32,9 @@ public final class HookRunner: Sendable {
 
     /// Starts the loop on a thread of its own; nil when no hook is
     /// configured (and events then need not wait for one).
-    public static func start(configuration: Configuration, logger: Logger) throws(StoreError) -> HookRunner? {
-        let registry = try FeedRegistry(stateDirectory: configuration.stateDirectory)
+    public static func start(configuration: Configuration, progress: JournalProgress,
+                             logger: Logger) throws(StoreError) -> HookRunner? {
+        let registry = try TidingsState(stateDirectory: configuration.stateDirectory)
         guard !configuration.onArticle.isEmpty else {
             try registry.clearHookCursor()
             return nil
@@ -39,9 +42,12 @@ public final class HookRunner: Sendable {
         let cursor = try registry.startHookCursorIfNeeded()
         let runner = HookRunner(configuration: configuration, logger: logger)
         let thread = Thread {
-            // A connection of the thread's own.
+            // A connection of the thread's own. Its commits (the cursor)
+            // need not be durable: one lost to a power loss runs its batch
+            // again, which at-least-once delivery allows.
             do {
-                runner.loop(registry: try FeedRegistry(stateDirectory: configuration.stateDirectory), from: cursor)
+                let state = try TidingsState(stateDirectory: configuration.stateDirectory, durableCommits: false)
+                runner.loop(registry: state, progress: progress, from: cursor)
             } catch {
                 logger.error("hooks stopped: cannot open the state", metadata: ["error": "\(error)"])
                 runner.done.signal()
@@ -69,15 +75,15 @@ public final class HookRunner: Sendable {
         }
     }
 
-    private func loop(registry: FeedRegistry, from start: Int64) {
+    private func loop(registry: TidingsState, progress: JournalProgress, from start: Int64) {
         defer { done.signal() }
         var cursor = start
         delivered.withLock { $0 = start }
         let width = max(1, configuration.hookConcurrency)
         while !isStopping {
-            let batch: [FeedRegistry.HookEvent]
+            let batch: [TidingsState.HookEvent]
             do {
-                batch = try registry.hookEvents(after: cursor, limit: width)
+                batch = try registry.hookEvents(after: cursor, upTo: progress.syncedSeq, limit: width)
             } catch {
                 logger.error("cannot read journal events for hooks", metadata: ["error": "\(error)"])
                 pause(5)
@@ -118,7 +124,7 @@ public final class HookRunner: Sendable {
 
     /// Runs the hook for one event until it succeeds or gives up; returns
     /// the failure it gave up with, nil on success (or when stopping).
-    private func deliver(_ event: FeedRegistry.HookEvent) -> (attempts: Int, error: String)? {
+    private func deliver(_ event: TidingsState.HookEvent) -> (attempts: Int, error: String)? {
         var log = logger
         log[metadataKey: "hook.seq"] = "\(event.seq)"
         log[metadataKey: "article.id"] = "\(event.articleID)"

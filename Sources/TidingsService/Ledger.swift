@@ -3,12 +3,13 @@ import TidingsModel
 import TidingsStore
 import TidingsConfiguration
 
-/// The daemon's single owner of the state database and the article files.
-/// Polls run concurrently; everything they write goes through here, one at
-/// a time, so each feed's articles land in one transaction.
+/// The daemon's single owner of the state and the article files. Polls run
+/// concurrently; what they write is queued here and made durable a group
+/// at a time (`TidingsState.apply`, docs/durability.md): while one group
+/// syncs, the next one gathers, so the cost of durability is paid once per
+/// group, not once per article.
 public actor Ledger {
-    private let registry: FeedRegistry
-    private let store: ArticleStore
+    private let state: TidingsState
 
     /// SQLite and fsync block: the ledger's work runs on a thread of its
     /// own, never on the cooperative pool (see `ThreadExecutor`).
@@ -18,102 +19,148 @@ public actor Ledger {
     deinit { executor.stop() }
 
     /// Parses a dead process left unfinished, sorted at start into crashes
-    /// and deaths from outside (see `FeedRegistry.recoverInterruptedParses`).
-    public nonisolated let interruptedParses: FeedRegistry.Recovery
+    /// and deaths from outside (see `TidingsState.recoverInterruptedParses`).
+    public nonisolated let interruptedParses: TidingsState.Recovery
 
     /// The index rebuilt from the article files at start, when the state
     /// database was corrupt (set aside) or missing beside existing files.
     public nonisolated let rebuiltIndex: IndexRecovery.Report?
 
+    /// How far the journal files are synced: hook delivery runs up to here.
+    public nonisolated let journalProgress: JournalProgress
+
+    /// The most one group takes: past these, the rest waits for the next.
+    static let groupFeeds = 64
+    static let groupArticles = 5_000
+
+    private var queue: [(change: TidingsState.Change, done: CheckedContinuation<Result<TidingsState.Summary, StoreError>, Never>)] = []
+    private var drainScheduled = false
+
     /// - Parameter crashedFeeds: the feeds the last process's crash note
     ///   names (`CrashNote.collect`).
     public init(configuration: Configuration, crashedFeeds: Set<String> = []) throws(StoreError) {
         let setAside = try IndexRecovery.setAsideIfCorrupt(stateDirectory: configuration.stateDirectory)
-        registry = try FeedRegistry(stateDirectory: configuration.stateDirectory)
-        store = try ArticleStore(stateDirectory: configuration.stateDirectory,
+        state = try TidingsState(stateDirectory: configuration.stateDirectory,
                                  outputDirectory: configuration.outputDirectory)
-        var rebuilt = try IndexRecovery.rebuild(store: store, registry: registry,
+        var rebuilt = try IndexRecovery.rebuild(state: state,
                                                 reason: setAside.map { "the state database was corrupt: \($0.reason)" }
                                                     ?? "the index was missing beside existing article files")
         rebuilt?.setAside = setAside?.path
         rebuiltIndex = rebuilt
-        interruptedParses = try registry.recoverInterruptedParses(crashedFeeds: crashedFeeds)
+        interruptedParses = try state.recoverInterruptedParses(crashedFeeds: crashedFeeds)
+        guard let progress = state.journalProgress else { throw .notFound("the state has no output") }
+        journalProgress = progress
     }
+
+    // MARK: - The grouped write path
+
+    /// Records a document's entries for a feed, and then its row as the
+    /// poll leaves it, in the next group; returns once both are durable.
+    public func record(_ entries: [Entry], feed: FeedIdentity, at now: Date,
+                       then record: FeedRecord? = nil) async throws(StoreError) -> TidingsState.Summary {
+        try await submit(.articles(entries, feed: feed, at: now, then: record)).get()
+    }
+
+    /// Saves what a poll learned about a feed, in the next group.
+    public func save(_ feed: FeedRecord) async throws(StoreError) {
+        _ = try await submit(.feed(feed)).get()
+    }
+
+    private func submit(_ change: TidingsState.Change) async -> Result<TidingsState.Summary, StoreError> {
+        await withCheckedContinuation { done in
+            queue.append((change, done))
+            if !drainScheduled {
+                drainScheduled = true
+                Task { self.drain() }
+            }
+        }
+    }
+
+    /// Makes one group durable. Changes submitted while it runs wait on
+    /// this actor and join the next group.
+    private func drain() {
+        var articles = 0
+        var count = 0
+        for item in queue {
+            if case .articles(let entries, _, _, _) = item.change { articles += entries.count }
+            count += 1
+            if count >= Self.groupFeeds || articles >= Self.groupArticles { break }
+        }
+        let group = Array(queue.prefix(count))
+        queue.removeFirst(count)
+        let results = state.apply(group.map(\.change))
+        for (item, result) in zip(group, results) { item.done.resume(returning: result) }
+        if queue.isEmpty {
+            drainScheduled = false
+        } else {
+            Task { self.drain() }
+        }
+    }
+
+    // MARK: - Everything else
 
     /// A number that changes when another process commits to the state
     /// (SQLite's `data_version`): cheap enough to ask every second.
-    public func externalChanges() throws(StoreError) -> Int64 { try registry.dataVersion() }
+    public func externalChanges() throws(StoreError) -> Int64 { try state.dataVersion() }
 
     public func bringHealthyPollsForward(to latest: Date) throws(StoreError) {
-        try registry.bringHealthyPollsForward(to: latest)
+        try state.bringHealthyPollsForward(to: latest)
     }
 
     /// Whether articles and state can be written again after a storage
     /// fault: a probe file in the output, and the pause cleared in the state.
     public func probeStorage() throws(StoreError) {
-        try store.probeWritable()
-        try registry.setStoragePause(nil)
+        try state.probeWritable()
+        try state.setStoragePause(nil)
     }
 
-    public func recordStoragePause(_ pause: FeedRegistry.StoragePause) throws(StoreError) {
-        try registry.setStoragePause(pause)
+    public func recordStoragePause(_ pause: TidingsState.StoragePause) throws(StoreError) {
+        try state.setStoragePause(pause)
     }
 
-    public func articleCount() throws(StoreError) -> Int { try store.count() }
+    public func articleCount() throws(StoreError) -> Int { try state.count() }
 
-    public func lastJournalSeq() throws(StoreError) -> Int64 { try store.lastJournalSeq() }
+    public func lastJournalSeq() throws(StoreError) -> Int64 { try state.lastJournalSeq() }
 
     public func recordRound(_ summary: PollSummary) throws(StoreError) {
-        try registry.setLastRound(summary.description)
+        try state.setLastRound(summary.description)
     }
 
-    public func markParsing(feedID: String, bodyHash: String) throws(StoreError) {
-        try registry.markParsing(feedID: feedID, bodyHash: bodyHash)
-    }
+    public func feeds() throws(StoreError) -> [FeedRecord] { try state.all() }
 
-    public func clearParseMark(feedID: String) throws(StoreError) {
-        try registry.clearParseMark(feedID: feedID)
-    }
+    public func add(url: String) throws(StoreError) -> Bool { try state.add(url: url).1 }
 
-    public func feeds() throws(StoreError) -> [FeedRecord] { try registry.all() }
-
-    public func add(url: String) throws(StoreError) -> Bool { try registry.add(url: url).1 }
-
-    public func save(_ feed: FeedRecord) throws(StoreError) { try registry.save(feed) }
-
-    public func find(_ urlOrID: String) throws(StoreError) -> FeedRecord? { try registry.find(urlOrID) }
-
-    public func record(_ entries: [Entry], feed: FeedIdentity, at now: Date) throws(StoreError) -> ArticleStore.Summary {
-        try store.record(entries, feed: feed, at: now)
-    }
+    public func find(_ urlOrID: String) throws(StoreError) -> FeedRecord? { try state.find(urlOrID) }
 
     /// What a round ends with, once its polls are recorded: purges asked
-    /// for by `tidings remove --purge`, retention, the merged feed.
+    /// for by `tidings remove --purge`, retention, the merged feed, old
+    /// journal files.
     public struct RoundUpkeep: Sendable {
-        public var purged: [String: ArticleStore.Purge] = [:]
+        public var purged: [String: TidingsState.Purge] = [:]
         public var expired = 0
-        public var mergedFeedWritten = false
+        public var journalFilesRemoved: [String] = []
     }
 
     public func finishRound(changed: Bool, configuration: Configuration, at now: Date = Date()) throws(StoreError) -> RoundUpkeep {
         var upkeep = RoundUpkeep()
-        try store.flushJournal()
-        for feedID in try store.pendingPurges() {
-            upkeep.purged[feedID] = try store.purge(feedID: feedID, at: now)
+        try state.flushJournal()
+        for feedID in try state.pendingPurges() {
+            upkeep.purged[feedID] = try state.purge(feedID: feedID, at: now)
         }
-        let rules = ArticleStore.Retention(
+        let rules = TidingsState.Retention(
             maximumAgeSeconds: configuration.retentionMaximumAgeSeconds > 0 ? configuration.retentionMaximumAgeSeconds : nil,
             maximumPerFeed: configuration.retentionMaximumPerFeed > 0 ? configuration.retentionMaximumPerFeed : nil)
-        upkeep.expired = try store.expire(rules, at: now)
+        upkeep.expired = try state.expire(rules, at: now)
         let items = configuration.mergedFeedItems
         if items > 0, changed || upkeep.expired > 0 || !upkeep.purged.isEmpty || !mergedFeedExists {
-            try store.writeMergedFeed(items: items)
-            upkeep.mergedFeedWritten = true
+            try state.writeMergedFeed(items: items)
         }
+        upkeep.journalFilesRemoved = try state.pruneJournal(olderThanDays: configuration.journalRetentionDays, at: now)
         return upkeep
     }
 
     private var mergedFeedExists: Bool {
-        FileManager.default.fileExists(atPath: store.outputDirectory + "/" + ArticleStore.mergedFeedName)
+        guard let directory = state.outputDirectory else { return false }
+        return FileManager.default.fileExists(atPath: directory + "/" + TidingsState.mergedFeedName)
     }
 }

@@ -45,9 +45,10 @@ public struct Poller: Sendable {
         let request = FetchRequest(url: feed.url, etag: feed.etag, lastModified: feed.lastModified,
                                    allowFileScheme: feed.url.lowercased().hasPrefix("file:"))
         let outcome: PollOutcome
+        var saved = false
         do {
             let response = try await client.fetch(request)
-            outcome = await handle(response, feed: &feed, now: now, log: log)
+            outcome = await handle(response, feed: &feed, saved: &saved, now: now, log: log)
         } catch FetchError.shutdown {
             return .skipped
         } catch {
@@ -56,6 +57,7 @@ public struct Poller: Sendable {
         // Nothing recorded: the feed stays due and is polled again once
         // the daemon can write (see Daemon's storage pause).
         if case .storageUnavailable = outcome { return outcome }
+        if saved { return outcome }  // with its articles, in one group
         feed.lastPollAt = now
         if let fault = await save(feed, log: log) { return .storageUnavailable(fault) }
         return outcome
@@ -75,7 +77,8 @@ public struct Poller: Sendable {
         }
     }
 
-    private func handle(_ response: FetchResponse, feed: inout FeedRecord, now: Date, log: Logger) async -> PollOutcome {
+    private func handle(_ response: FetchResponse, feed: inout FeedRecord, saved: inout Bool, now: Date,
+                        log: Logger) async -> PollOutcome {
         feed.lastHTTPStatus = response.status
         await followMove(response, feed: &feed, now: now, log: log)
         switch response.status {
@@ -84,7 +87,7 @@ public struct Poller: Sendable {
             log.info("feed not modified", metadata: ["http.status": "304"])
             return .notModified
         case 200..<300:
-            return await ingest(response, feed: &feed, now: now, log: log)
+            return await ingest(response, feed: &feed, saved: &saved, now: now, log: log)
         case 410:
             feed.disabledReason = "gone: http 410 on \(Timestamp.format(now))"
             feed.nextPollAt = nil
@@ -110,7 +113,8 @@ public struct Poller: Sendable {
         }
     }
 
-    private func ingest(_ response: FetchResponse, feed: inout FeedRecord, now: Date, log: Logger) async -> PollOutcome {
+    private func ingest(_ response: FetchResponse, feed: inout FeedRecord, saved: inout Bool, now: Date,
+                        log: Logger) async -> PollOutcome {
         let hash = SHA256.hex(bytes: response.body)
         if hash == feed.bodyHash {
             remember(response, in: &feed)
@@ -132,7 +136,7 @@ public struct Poller: Sendable {
         }
         let document: FeedDocument
         do {
-            document = try await parse(response, feed: feed, bodyHash: hash, log: log)
+            document = try parse(response, feed: feed, bodyHash: hash, log: log)
         } catch {
             parseFinished(&feed)
             return fail(&feed, result: "not a feed", message: error.description, now: now, log: log)
@@ -141,11 +145,17 @@ public struct Poller: Sendable {
         feed.title = document.title ?? feed.title
         feed.homePageURL = document.homePageURL ?? feed.homePageURL
         let identity = FeedIdentity(id: feed.id, url: feed.url, title: feed.title, homePageURL: feed.homePageURL)
+        // The feed's row as this poll leaves it goes into the same group as
+        // its articles: validators advance only with what they stand for.
+        var recorded = feed
+        remember(response, in: &recorded)
+        recorded.bodyHash = hash
+        succeed(&recorded, result: "ok", response: response, document: document, now: now)
+        recorded.lastPollAt = now
         do {
-            let summary = try await ledger.record(document.entries, feed: identity, at: now)
-            remember(response, in: &feed)
-            feed.bodyHash = hash
-            succeed(&feed, result: "ok", response: response, document: document, now: now)
+            let summary = try await ledger.record(document.entries, feed: identity, at: now, then: recorded)
+            feed = recorded
+            saved = true
             log.info("feed polled", metadata: [
                 "http.status": "\(response.status)", "articles.new": "\(summary.new)",
                 "articles.updated": "\(summary.updated)", "articles.merged": "\(summary.merged)",
@@ -165,11 +175,12 @@ public struct Poller: Sendable {
     /// Parses with a mark in the state around it and the feed's id in the
     /// crash note: if this process crashes in the parse, the next start
     /// finds both and counts it against this document (see
-    /// `FeedRegistry.recoverInterruptedParses`).
+    /// `TidingsState.recoverInterruptedParses`).
     private func parse(_ response: FetchResponse, feed: FeedRecord, bodyHash: String,
-                       log: Logger) async throws(ParseError) -> FeedDocument {
+                       log: Logger) throws(ParseError) -> FeedDocument {
+        let marks = ParseMarks(stateDirectory: configuration.stateDirectory)
         do {
-            try await ledger.markParsing(feedID: feed.id, bodyHash: bodyHash)
+            try marks.mark(feedID: feed.id, bodyHash: bodyHash)
         } catch {
             log.error("cannot mark the parse in the state", metadata: ["error": "\(error)"])
         }
@@ -179,11 +190,7 @@ public struct Poller: Sendable {
                                      maximumBytes: configuration.maximumDocumentBytes)
             }
         }
-        do {
-            try await ledger.clearParseMark(feedID: feed.id)
-        } catch {
-            log.error("cannot clear the parse mark in the state", metadata: ["error": "\(error)"])
-        }
+        marks.clear(feedID: feed.id)
         return try result.get()
     }
 

@@ -5,12 +5,18 @@ import Foundation
 /// the CLI can read and write while the daemon runs; a busy timeout so the
 /// two wait for each other instead of failing. Not shared across threads:
 /// each component that needs the database opens its own connection.
+///
+/// Commits are durable when `COMMIT` returns (`synchronous=FULL`: the WAL
+/// is synced at every commit), which the write path's order rests on
+/// (docs/durability.md); writers group their changes so that this costs
+/// one sync per group. A connection may ask for `synchronous=NORMAL`
+/// (atomic, not durable) where losing its last commits is harmless.
 final class Database {
     private let handle: OpaquePointer
 
     /// - Parameter readOnly: open an existing database without the right to
     ///   change it (the CLI's `list` and `status`); nothing is created.
-    init(path: String, readOnly: Bool = false) throws(StoreError) {
+    init(path: String, readOnly: Bool = false, durableCommits: Bool = true) throws(StoreError) {
         var db: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
@@ -23,7 +29,7 @@ final class Database {
         sqlite3_busy_timeout(db, 10_000)
         if readOnly { return }
         try execute("PRAGMA journal_mode=WAL")
-        try execute("PRAGMA synchronous=NORMAL")
+        try execute(durableCommits ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL")
         try execute("PRAGMA foreign_keys=ON")
     }
 

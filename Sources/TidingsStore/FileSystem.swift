@@ -46,6 +46,55 @@ enum FileSystem {
         }
     }
 
+    /// Writes `bytes` to `path` (created or truncated) without a sync: for
+    /// staged files, which a group makes durable together (`WriteGroup`).
+    static func writeUnsynced(_ path: String, _ bytes: [UInt8]) throws(StoreError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .io(path: path, errno: errno, message: "cannot create") }
+        defer { close(fd) }
+        try writeAll(fd, bytes, path: path)
+    }
+
+    /// Flushes a file's data (and the metadata needed to read it back).
+    static func syncData(_ path: String) throws(StoreError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .io(path: path, errno: errno, message: "cannot open") }
+        defer { close(fd) }
+        if fdatasync(fd) != 0 { throw .io(path: path, errno: errno, message: "cannot fdatasync") }
+    }
+
+    /// Flushes the whole file system holding `path`: every file's data and
+    /// every name created or renamed on it so far. One call for a group
+    /// instead of a sync per file; it also flushes other programs' dirty
+    /// data on that file system, which costs them nothing they would not
+    /// pay at the next write-back.
+    static func syncFileSystem(of path: String) throws(StoreError) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw .io(path: path, errno: errno, message: "cannot open directory") }
+        defer { close(fd) }
+        guard let syncfs = Self.syncfsCall else { throw .io(path: path, errno: ENOSYS, message: "cannot syncfs") }
+        if syncfs(fd) != 0 { throw .io(path: path, errno: errno, message: "cannot syncfs") }
+    }
+
+    /// glibc's `syncfs`, which its Swift module does not export (it is
+    /// declared only under `_GNU_SOURCE`): looked up once by name.
+    private static let syncfsCall: (@convention(c) (Int32) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "syncfs") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Int32).self)
+    }()
+
+    /// `syncfs` returns write-back errors since Linux 5.8; before, it
+    /// always returned 0, and a group syncs each file instead.
+    static let syncfsReportsErrors: Bool = {
+        if ProcessInfo.processInfo.environment["TIDINGS_NO_SYNCFS"] != nil { return false }
+        var name = utsname()
+        uname(&name)
+        let release = withUnsafeBytes(of: &name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let numbers = release.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
+        guard numbers.count == 2, syncfsCall != nil else { return false }
+        return (numbers[0], numbers[1]) >= (5, 8)
+    }()
+
     /// Appends `bytes` to `path` (created if missing) and flushes it to disk.
     static func append(_ bytes: [UInt8], to path: String) throws(StoreError) {
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)

@@ -22,7 +22,7 @@ public enum IndexRecovery {
     /// missing database is left alone (nil). Other failures (permissions)
     /// are thrown: they are not corruption.
     public static func setAsideIfCorrupt(stateDirectory: String, at now: Date = Date()) throws(StoreError) -> (path: String, reason: String)? {
-        let path = stateDirectory + "/" + FeedRegistry.fileName
+        let path = stateDirectory + "/" + TidingsState.fileName
         guard FileSystem.exists(path) else { return nil }
         let problem: String
         do {
@@ -47,18 +47,17 @@ public enum IndexRecovery {
     /// Rebuilds the index from the article files when it holds no article
     /// but files exist (a lost or set-aside database), or when `force`.
     /// Feeds named by the articles and missing from the list are followed again.
-    public static func rebuild(store: ArticleStore, registry: FeedRegistry, reason: String,
-                               force: Bool = false) throws(StoreError) -> Report? {
-        let empty = try store.count() == 0
-        guard force || (empty && store.hasArticleFiles) else { return nil }
-        let found = try store.reindex()
+    public static func rebuild(state: TidingsState, reason: String, force: Bool = false) throws(StoreError) -> Report? {
+        let empty = try state.count() == 0
+        guard force || (empty && state.hasArticleFiles) else { return nil }
+        let found = try state.reindex()
         var report = Report(reason: reason, articles: found.articles, unreadable: found.unreadable)
-        report.feedsRestored = try registry.restore(found.feeds)
+        report.feedsRestored = try state.restore(found.feeds)
         return report
     }
 }
 
-extension FeedRegistry {
+extension TidingsState {
     /// Follows again the feeds articles were seen in, under their own ids,
     /// when the list does not have them; returns how many it added.
     public func restore(_ feeds: [TidingsMeta.FeedRef], at now: Date = Date()) throws(StoreError) -> Int {

@@ -105,14 +105,19 @@ public struct JournalFiles: Sendable {
         }
     }
 
-    /// Appends events (in seq order) to their days' files and makes them durable.
+    /// Appends events (in seq order) to their days' files and makes them
+    /// durable: one fsync per file, and the directory's when a file (or
+    /// the directory itself) is new.
     func append(_ events: [JournalEvent]) throws(StoreError) {
         guard !events.isEmpty else { return }
-        try FileSystem.makeDirectory(directory)
+        if !FileSystem.exists(directory) {
+            try FileSystem.makeDirectory(directory)
+            try FileSystem.syncDirectory((directory as NSString).deletingLastPathComponent)
+        }
         var byDay: [(String, [UInt8])] = []
         for event in events {
             let day = String(Timestamp.format(event.at).prefix(10))
-            let line = [UInt8]((Self.line(event) + "\n").utf8)
+            let line = Self.lineBytes(event) + [0x0A]
             if byDay.last?.0 == day { byDay[byDay.count - 1].1 += line } else { byDay.append((day, line)) }
         }
         for (day, bytes) in byDay {
@@ -121,6 +126,25 @@ public struct JournalFiles: Sendable {
             try FileSystem.append(bytes, to: path)
             if created { try FileSystem.syncDirectory(directory) }
         }
+    }
+
+    /// The last seq in one file; 0 when it has none.
+    func lastSeq(in file: String) -> Int64 {
+        guard let bytes = FileSystem.read(file),
+              let line = bytes.split(separator: 0x0A).last,
+              let event = try? JSONDecoder().decode(JournalEvent.self, from: Data(line)) else { return 0 }
+        return event.seq
+    }
+
+    /// The first seq the files still hold (older day files may have been
+    /// removed, `journal_retention_days`); nil when there are none.
+    public func firstSeq() -> Int64? {
+        for file in files() {
+            guard let bytes = FileSystem.read(file), let line = bytes.split(separator: 0x0A).first,
+                  let event = try? JSONDecoder().decode(JournalEvent.self, from: Data(line)) else { continue }
+            return event.seq
+        }
+        return nil
     }
 
     /// Every event with a seq above `since`, in order, from the files.
@@ -171,8 +195,26 @@ public struct JournalFiles: Sendable {
 
     /// The line an event is written as, without its newline.
     public static func line(_ event: JournalEvent) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(event)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        String(decoding: lineBytes(event), as: UTF8.self)
+    }
+
+    /// The line, written directly: keys sorted, no spaces, `/` unescaped,
+    /// as `JSONEncoder` with `.sortedKeys, .withoutEscapingSlashes` wrote
+    /// it (every value is a number, an enum, hex, a path or a time).
+    static func lineBytes(_ event: JournalEvent) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(200)
+        func key(_ k: String) { out += Array("\"\(k)\":".utf8) }
+        out.append(UInt8(ascii: "{"))
+        key("at"); JSONText.appendString(Timestamp.format(event.at), to: &out); out.append(UInt8(ascii: ","))
+        key("event"); JSONText.appendString(event.event.rawValue, to: &out); out.append(UInt8(ascii: ","))
+        key("feed_id")
+        if let feed = event.feedID { JSONText.appendString(feed, to: &out) } else { out += Array("null".utf8) }
+        out.append(UInt8(ascii: ","))
+        key("id"); JSONText.appendString(event.id, to: &out); out.append(UInt8(ascii: ","))
+        key("path"); JSONText.appendString(event.path, to: &out); out.append(UInt8(ascii: ","))
+        key("seq"); out += Array(String(event.seq).utf8)
+        out.append(UInt8(ascii: "}"))
+        return out
     }
 }

@@ -65,7 +65,7 @@ enum Schema {
         // makes a row a tombstone. `journal` holds change events until they
         // are in the journal files (and past the hook cursor); AUTOINCREMENT
         // never reuses a seq. Keys and sources of articles recorded before
-        // are filled from their files (`ArticleStore.backfillIdentity`).
+        // are filled from their files (`TidingsState.backfillIdentity`).
         """
         ALTER TABLE articles ADD COLUMN content_rank INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE articles ADD COLUMN expired_at REAL;
@@ -116,6 +116,11 @@ enum Schema {
         ALTER TABLE feeds ADD COLUMN operator_interval REAL;
         ALTER TABLE feeds ADD COLUMN interval_seconds REAL;
         ALTER TABLE feeds ADD COLUMN interval_source TEXT;
+        """,
+        // 6: parse marks are files now (`ParseMarks`): a mark in the
+        // database waited behind the group of article writes in progress.
+        """
+        DROP TABLE parse_marks;
         """,
     ]
 

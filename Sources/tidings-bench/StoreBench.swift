@@ -24,7 +24,7 @@ struct StoreBench: ParsableCommand {
     func run() throws {
         let root = directory ?? NSTemporaryDirectory() + "tidings-store-bench-\(getpid())"
         defer { if directory == nil { try? FileManager.default.removeItem(atPath: root) } }
-        let store = try ArticleStore(stateDirectory: root + "/state", outputDirectory: root + "/out")
+        let store = try TidingsState(stateDirectory: root + "/state", outputDirectory: root + "/out")
         let feeds = articles / perFeed
         let day = Date(timeIntervalSince1970: 1_795_000_000)
         print("store benchmark: \(articles) sightings, \(feeds) feeds of \(perFeed) items (every tenth a neighbour's story), "
@@ -66,7 +66,7 @@ struct StoreBench: ParsableCommand {
 
     /// Polls feeds again with nothing changed: every entry is a lookup
     /// (keys, row, source, a stat of the file) and nothing is written.
-    private func lookups(_ store: ArticleStore, feeds: Range<Int>, at day: Date) throws -> Measurement {
+    private func lookups(_ store: TidingsState, feeds: Range<Int>, at day: Date) throws -> Measurement {
         try Measurement.of {
             for f in feeds {
                 let summary = try store.record(Self.entries(feed: f, perFeed: perFeed), feed: Self.feed(f), at: day)

@@ -95,13 +95,13 @@ struct Add: AsyncParsableCommand {
         if failures > 0 { throw ExitCode(1) }
     }
 
-    private func add(_ feed: FeedProbe.Feed, _ registry: FeedRegistry, _ settings: FeedRegistry.Settings) throws {
+    private func add(_ feed: FeedProbe.Feed, _ registry: TidingsState, _ settings: TidingsState.Settings) throws {
         let items = "\(feed.items) item\(feed.items == 1 ? "" : "s")"
         try add(feed.url, title: feed.title, homePageURL: feed.homePageURL, note: items, registry, settings)
     }
 
-    private func add(_ url: String, title: String?, homePageURL: String?, note: String, _ registry: FeedRegistry,
-                     _ settings: FeedRegistry.Settings) throws {
+    private func add(_ url: String, title: String?, homePageURL: String?, note: String, _ registry: TidingsState,
+                     _ settings: TidingsState.Settings) throws {
         let (record, added) = try registry.add(url: url)
         if added { try registry.noteDiscovered(record.id, title: title, homePageURL: homePageURL) }
         try registry.apply(settings, to: record.id)

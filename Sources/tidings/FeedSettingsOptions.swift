@@ -19,13 +19,13 @@ struct FeedSettingsOptions: ParsableArguments {
 
     func seconds() throws -> Double? {
         guard let interval else { return nil }
-        guard let seconds = Duration.seconds(parsing: interval), seconds >= Configuration.minimumIntervalSeconds else {
+        guard let seconds = Duration.seconds(parsing: interval), seconds >= Configuration.shortestPollIntervalSeconds else {
             throw ValidationError("--interval must be a duration of at least a minute, such as 900, 15m or 2h, not \(interval)")
         }
         return seconds
     }
 
-    var settings: FeedRegistry.Settings {
-        get throws { FeedRegistry.Settings(category: category, title: title, intervalSeconds: try seconds()) }
+    var settings: TidingsState.Settings {
+        get throws { TidingsState.Settings(category: category, title: title, intervalSeconds: try seconds()) }
     }
 }

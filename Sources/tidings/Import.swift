@@ -34,7 +34,7 @@ struct Import: ParsableCommand {
         }
         let registry = try state.registry()
         let added = try registry.importFeeds(feeds.map {
-            FeedRegistry.Imported(url: $0.url, title: $0.title, homePageURL: $0.homePageURL, category: $0.category)
+            TidingsState.Imported(url: $0.url, title: $0.title, homePageURL: $0.homePageURL, category: $0.category)
         })
         print("imported \(added) new feed\(added == 1 ? "" : "s") of \(feeds.count) in \(file)")
     }

@@ -47,7 +47,7 @@ struct Poll: AsyncParsableCommand {
         withExtendedLifetime(lock) {}
     }
 
-    private static func makeDue(_ feeds: [String], _ registry: FeedRegistry) throws -> [FeedRecord] {
+    private static func makeDue(_ feeds: [String], _ registry: TidingsState) throws -> [FeedRecord] {
         do {
             return try registry.requestPoll(feeds.isEmpty ? nil : feeds)
         } catch .notFound(let name) {

@@ -29,9 +29,8 @@ struct Reindex: ParsableCommand {
         let report: IndexRecovery.Report?
         do {
             let aside = try IndexRecovery.setAsideIfCorrupt(stateDirectory: state.stateDirectory)
-            let registry = try FeedRegistry(stateDirectory: state.stateDirectory)
-            let store = try ArticleStore(stateDirectory: state.stateDirectory, outputDirectory: outputDirectory)
-            report = try IndexRecovery.rebuild(store: store, registry: registry, reason: "tidings reindex", force: true)
+            let opened = try TidingsState(stateDirectory: state.stateDirectory, outputDirectory: outputDirectory)
+            report = try IndexRecovery.rebuild(state: opened, reason: "tidings reindex", force: true)
             if let aside { print("set aside a corrupt database as \(aside.path) (\(aside.reason))") }
         } catch {
             throw CLIError("cannot reindex: \(error)")

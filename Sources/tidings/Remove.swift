@@ -38,13 +38,13 @@ struct Remove: ParsableCommand {
             try waitForTheDaemon(registry, feedID: removed.id)
             return
         }
-        let store = try ArticleStore(stateDirectory: state.stateDirectory, outputDirectory: outputDirectory)
+        let store = try TidingsState(stateDirectory: state.stateDirectory, outputDirectory: outputDirectory)
         let result = try store.purge(feedID: removed.id)
         print("purged: \(result.removed) articles removed, \(result.kept) kept (another feed carries them)")
         withExtendedLifetime(lock) {}  // held until the purge is done
     }
 
-    private func waitForTheDaemon(_ registry: FeedRegistry, feedID: String) throws {
+    private func waitForTheDaemon(_ registry: TidingsState, feedID: String) throws {
         let deadline = Date().addingTimeInterval(15)
         while Date() < deadline {
             if try !registry.purgePending(feedID: feedID) {

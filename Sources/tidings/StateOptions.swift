@@ -15,9 +15,9 @@ struct StateOptions: ParsableArguments {
     /// The daemon's feed registry. `readOnly` for commands that only look,
     /// `mustExist` for those that change an existing state (`remove`,
     /// `poll`): neither creates a state where there is none.
-    func registry(readOnly: Bool = false, mustExist: Bool = false) throws -> FeedRegistry {
+    func registry(readOnly: Bool = false, mustExist: Bool = false) throws -> TidingsState {
         do {
-            return try FeedRegistry(stateDirectory: stateDirectory, readOnly: readOnly, mustExist: mustExist)
+            return try TidingsState(stateDirectory: stateDirectory, readOnly: readOnly, mustExist: mustExist)
         } catch StoreError.notFound(let why) {
             throw CLIError("\(why): is --state-dir right? A daemon creates its state when it first starts")
         } catch StoreError.incompatible(let why) {

@@ -70,7 +70,7 @@ struct Status: ParsableCommand {
 
     /// The daemon's own troubles, on standard error: a storage pause, and
     /// hook events that gave up.
-    func reportDaemonTroubles(_ registry: FeedRegistry, now: Date) {
+    func reportDaemonTroubles(_ registry: TidingsState, now: Date) {
         if let pause = try? registry.storagePause() {
             warn("polling paused since \(Timestamp.format(pause.since)): \(pause.reason); "
                       + "next try \(Self.relative(pause.retryAt, now: now))")

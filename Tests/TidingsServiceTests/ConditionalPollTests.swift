@@ -28,7 +28,7 @@ import TidingsTestSupport
         let fixture = DaemonFixture()
         let daemon = try fixture.daemon()
         defer { daemon.shutdown() }
-        let registry = try FeedRegistry(stateDirectory: fixture.configuration.stateDirectory)
+        let registry = try TidingsState(stateDirectory: fixture.configuration.stateDirectory)
         let (feed, _) = try registry.add(url: server.baseURL + "/feed")
         _ = try await daemon.pollOnce()
         let first = try #require(try registry.find(feed.id))

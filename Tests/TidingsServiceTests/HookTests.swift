@@ -27,7 +27,7 @@ import Logging
         configure(&config)
         let fixture = DaemonFixture(root: String(config.stateDirectory.dropLast("/state".count)), configuration: config)
         let daemon = try fixture.daemon()
-        _ = try FeedRegistry(stateDirectory: config.stateDirectory).add(url: server.baseURL + "/feed")
+        _ = try TidingsState(stateDirectory: config.stateDirectory).add(url: server.baseURL + "/feed")
         return (fixture, daemon, server)
     }
 
@@ -40,7 +40,7 @@ import Logging
             + log
         let (f, daemon, server) = try fixture(hook: ["/bin/sh", "-c", script, "hook"])
         _ = try await daemon.pollOnce()
-        let failures = try FeedRegistry(stateDirectory: f.configuration.stateDirectory, readOnly: true).hookFailures()
+        let failures = try TidingsState(stateDirectory: f.configuration.stateDirectory, readOnly: true).hookFailures()
         #expect(failures.count == 0, "\(failures.latest)")
         let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map { $0.split(separator: "|").map(String.init) }
         #expect(lines.count == 2)
@@ -64,7 +64,7 @@ import Logging
         }
         _ = try await daemon.pollOnce()
         #expect(try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count == 6, "3 tries for each of 2 events")
-        let failures = try FeedRegistry(stateDirectory: f.configuration.stateDirectory, readOnly: true).hookFailures()
+        let failures = try TidingsState(stateDirectory: f.configuration.stateDirectory, readOnly: true).hookFailures()
         #expect(failures.count == 2)
         #expect(failures.latest.first?.attempts == 3)
         #expect(failures.latest.first?.error == "exit status 3: no mail server")
@@ -83,7 +83,7 @@ import Logging
             $0.hookMaximumAttempts = 1
         }
         _ = try await daemon.pollOnce()
-        let failures = try FeedRegistry(stateDirectory: f.configuration.stateDirectory, readOnly: true).hookFailures()
+        let failures = try TidingsState(stateDirectory: f.configuration.stateDirectory, readOnly: true).hookFailures()
         #expect(failures.count == 2)
         #expect(failures.latest.first?.error == "timed out")
         // From the hook's start to when it was given up on (both clocks of
@@ -104,5 +104,59 @@ import Logging
         let later = try Daemon(configuration: config, logger: .init(label: "test") { _ in SwiftLogNoOpLogHandler() })
         _ = try await later.pollOnce()
         #expect(!FileManager.default.fileExists(atPath: root + "/seen"))
+    }
+}
+
+/// A daemon killed while a hook batch runs: the batch runs again after the
+/// restart. (Saving the cursor before the batch ran would lose it: the kill
+/// test alone cannot see that, since its hooks finish in milliseconds.)
+@Suite(.timeLimit(.minutes(2))) struct HookKillTests {
+    static let daemon = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        .appendingPathComponent("tidingsd").path
+
+    @Test func aBatchCutShortByAKillIsDeliveredAfterTheRestart() throws {
+        let server = try TestHTTPServer { _ in .ok(HookTests.items) }
+        let root = TestPaths.temporaryDirectory("tidings-hookkill")
+        try (server.baseURL + "/feed\n").write(toFile: root + "/feeds.txt", atomically: true, encoding: .utf8)
+        // First run: each hook says it started, then blocks until killed.
+        let blocking = root + "/block.sh"
+        try "#!/bin/sh\necho $$ >> \(root)/pids\necho \"$TIDINGS_SEQ\" >> \(root)/started\nexec sleep 600\n"
+            .write(toFile: blocking, atomically: true, encoding: .utf8)
+        // After the restart: each hook records the event it was given.
+        let recording = root + "/record.sh"
+        try "#!/bin/sh\necho \"$TIDINGS_SEQ $TIDINGS_EVENT $1\" >> \(root)/delivered\n"
+            .write(toFile: recording, atomically: true, encoding: .utf8)
+        chmod(blocking, 0o755)
+        chmod(recording, 0o755)
+        for (name, hook) in [("block", blocking), ("record", recording)] {
+            try "on_article: [\"\(hook)\"]\nhook_concurrency: 4\n"
+                .write(toFile: root + "/\(name).yaml", atomically: true, encoding: .utf8)
+        }
+        func arguments(_ config: String) -> [String] {
+            ["--once", "--config", root + "/\(config).yaml", "--feeds", root + "/feeds.txt",
+             "--state-dir", root + "/state", "--output-dir", root + "/out"]
+        }
+
+        // posix_spawn and wait4: Foundation's Process left the killed
+        // daemon unreaped here, and waitUntilExit never returned.
+        let first = try ChildProcess.spawn(Self.daemon, arguments("block"))
+        let deadline = Date().addingTimeInterval(30)
+        func started() -> [String] {
+            ((try? String(contentsOfFile: root + "/started", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        }
+        while started().count < 2, Date() < deadline { usleep(20_000) }
+        #expect(started().sorted() == ["1", "2"], "both events of the batch had their hook running")
+        kill(first.pid, SIGKILL)
+        #expect(first.wait().status == 128 + SIGKILL)
+        for pid in ((try? String(contentsOfFile: root + "/pids", encoding: .utf8)) ?? "").split(separator: "\n") {
+            if let pid = Int32(pid) { kill(pid, SIGKILL) }
+        }
+
+        #expect(try ChildProcess.spawn(Self.daemon, arguments("record")).wait().status == 0)
+        let delivered = try String(contentsOfFile: root + "/delivered", encoding: .utf8).split(separator: "\n")
+        #expect(delivered.map { $0.split(separator: " ")[0] }.sorted() == ["1", "2"],
+                "every event of the killed batch delivered after the restart: \(delivered)")
+        let files = TestPaths.files(under: root + "/out/articles", suffix: ".json")
+        #expect(Set(delivered.map { String($0.split(separator: " ")[2]) }) == Set(files))
     }
 }

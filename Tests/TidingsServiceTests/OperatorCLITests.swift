@@ -53,7 +53,7 @@ import Glibc
     }
 
     func followed(_ state: String) throws -> [FeedRecord] {
-        try FeedRegistry(stateDirectory: state, readOnly: true).all()
+        try TidingsState(stateDirectory: state, readOnly: true).all()
     }
 
     @Test func addFetchesWhatWasPastedAndFindsTheFeed() throws {

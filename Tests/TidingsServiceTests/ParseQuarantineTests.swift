@@ -58,11 +58,11 @@ import Glibc
         let afterKill = try QuietProcess.start(daemon, ["--once", "--state-dir", root + "/state", "--output-dir", root + "/nowhere"])
         // Start-up sorts the marks; the run's own poll of the big feed is cut short at once.
         let startedAt = Date()
-        while try FeedRegistry(stateDirectory: root + "/state").parseMarks().contains(where: { $0.startedAt < startedAt }),
+        while try TidingsState(stateDirectory: root + "/state").parseMarks().contains(where: { $0.startedAt < startedAt }),
               afterKill.isRunning { usleep(10_000) }
         kill(afterKill.processIdentifier, SIGKILL)
         afterKill.waitUntilExit()
-        #expect(try FeedRegistry(stateDirectory: root + "/state").find(bigURL)?.parseCrashes == 0, "a SIGKILL counted as a crash")
+        #expect(try TidingsState(stateDirectory: root + "/state").find(bigURL)?.parseCrashes == 0, "a SIGKILL counted as a crash")
 
         // Crashed twice during the same document's parse (SIGSEGV, as a stack
         // overflow in the parser would end it).
@@ -73,7 +73,7 @@ import Glibc
         let third = try QuietProcess.start(daemon, arguments)
         third.waitUntilExit()
         #expect(third.terminationStatus == 0)
-        let registry = try FeedRegistry(stateDirectory: root + "/state")
+        let registry = try TidingsState(stateDirectory: root + "/state")
         let feeds = Dictionary(uniqueKeysWithValues: try registry.all().map { ($0.url, $0) })
         let quarantined = try #require(feeds[bigURL])
         #expect(quarantined.lastResult == "quarantined")
@@ -120,10 +120,10 @@ import Glibc
     /// has counted it), or it exits.
     static func waitForParseMark(of feedID: String, since: Date, stateDirectory: String, while process: Process) throws -> Bool {
         let deadline = Date().addingTimeInterval(120)
-        var registry: FeedRegistry?
+        var registry: TidingsState?
         while process.isRunning, Date() < deadline {
             if registry == nil, FileManager.default.fileExists(atPath: stateDirectory + "/tidings.sqlite3") {
-                registry = try? FeedRegistry(stateDirectory: stateDirectory)
+                registry = try? TidingsState(stateDirectory: stateDirectory)
             }
             if let marks = try? registry?.parseMarks(), marks.contains(where: { $0.feedID == feedID && $0.startedAt > since }) {
                 return true
@@ -157,15 +157,15 @@ import Glibc
 
     /// What SIGKILL during a parse leaves behind: the mark alone.
     static func beKilledWhileParsing(_ feed: FeedRecord, body: String, in fixture: DaemonFixture) throws {
-        try FeedRegistry(stateDirectory: fixture.configuration.stateDirectory)
-            .markParsing(feedID: feed.id, bodyHash: SHA256.hex(bytes: Array(body.utf8)))
+        try ParseMarks(stateDirectory: fixture.configuration.stateDirectory)
+            .mark(feedID: feed.id, bodyHash: SHA256.hex(bytes: Array(body.utf8)))
     }
 
     /// A feed on the test server, followed in a fresh state.
-    static func followed(serving body: String) throws -> (TestHTTPServer, DaemonFixture, FeedRegistry, FeedRecord) {
+    static func followed(serving body: String) throws -> (TestHTTPServer, DaemonFixture, TidingsState, FeedRecord) {
         let server = try TestHTTPServer { _ in .ok(body) }
         let fixture = DaemonFixture()
-        let registry = try FeedRegistry(stateDirectory: fixture.configuration.stateDirectory)
+        let registry = try TidingsState(stateDirectory: fixture.configuration.stateDirectory)
         let (feed, _) = try registry.add(url: server.baseURL + "/feed")
         return (server, fixture, registry, feed)
     }
@@ -218,7 +218,7 @@ import Glibc
 
     @Test func deathsOnDifferentDocumentsDoNotAddUp() async throws {
         let fixture = DaemonFixture()
-        let registry = try FeedRegistry(stateDirectory: fixture.configuration.stateDirectory)
+        let registry = try TidingsState(stateDirectory: fixture.configuration.stateDirectory)
         let (feed, _) = try registry.add(url: "http://127.0.0.1:9/feed")
         try Self.dieWhileParsing(feed, body: "first", in: fixture)
         try fixture.daemon().shutdown()

@@ -65,7 +65,7 @@ import Glibc
         let took = Date().timeIntervalSince(signalled)
         #expect(usage.status == 0, "exit \(usage.status): \(Self.log(root + "/log"))")
         #expect(took < 5, "took \(took) s")
-        let records = try FeedRegistry(stateDirectory: root + "/state").all()
+        let records = try TidingsState(stateDirectory: root + "/state").all()
         #expect(records.count == 50)
         #expect(records.allSatisfy { $0.consecutiveFailures == 0 && $0.lastResult == nil && $0.lastError == nil },
                 "a poll cut short by shutdown was recorded as a failure")
@@ -89,7 +89,7 @@ import Glibc
         #expect(TestPaths.files(under: root + "/out/.staging", suffix: "").isEmpty)
 
         // The first one is undisturbed: it still polls what is added.
-        _ = try FeedRegistry(stateDirectory: root + "/state").add(url: server.baseURL + "/after")
+        _ = try TidingsState(stateDirectory: root + "/state").add(url: server.baseURL + "/after")
         #expect(Self.waitFor(10) { TestPaths.files(under: root + "/out/articles", suffix: ".json").count == 1 })
         first.signal(SIGTERM)
         #expect(first.wait().status == 0)
@@ -116,7 +116,7 @@ import Glibc
         let fixture = DaemonFixture()
         let daemon = try fixture.daemon()
         defer { daemon.shutdown() }
-        let registry = try FeedRegistry(stateDirectory: fixture.configuration.stateDirectory)
+        let registry = try TidingsState(stateDirectory: fixture.configuration.stateDirectory)
         let (feed, _) = try registry.add(url: server.baseURL + "/feed")
         async let poll = daemon.pollOnce()
         usleep(200_000)
@@ -272,7 +272,7 @@ import Glibc
         #expect(log.contains("articles=6") && log.contains("feeds.restored=2"), "\(log)")
         #expect(log.contains("articles: 0 new, 0 updated"), "the rebuilt index did not know the articles: \(log)")
         #expect(setup.times() == before, "a file was rewritten")
-        let feeds = try FeedRegistry(stateDirectory: setup.root + "/state").all().map(\.url).sorted()
+        let feeds = try TidingsState(stateDirectory: setup.root + "/state").all().map(\.url).sorted()
         #expect(feeds == ["\(setup.server.baseURL)/a", "\(setup.server.baseURL)/b"])
     }
 
@@ -376,7 +376,7 @@ import Glibc
         #expect(TestPaths.files(under: out + "/.staging", suffix: "").isEmpty)
         let after = try CommandLineTests.run(CommandLineTests.cli, ["status", "--state-dir", root + "/state"])
         #expect(!after.err.contains("polling paused"), "\(after.err)")
-        let record = try #require(try FeedRegistry(stateDirectory: root + "/state").all().first)
+        let record = try #require(try TidingsState(stateDirectory: root + "/state").all().first)
         #expect(record.consecutiveFailures == 0 && record.lastResult == "ok")
         daemon.signal(SIGTERM)
         #expect(daemon.wait().status == 0)

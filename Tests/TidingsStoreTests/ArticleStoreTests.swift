@@ -9,8 +9,8 @@ import TidingsTestSupport
     let day1 = Date(timeIntervalSince1970: 1_764_000_000)  // 2025-11-24
     var day2: Date { day1.addingTimeInterval(86_400 * 3) }
 
-    func makeStore(_ root: String) throws -> ArticleStore {
-        try ArticleStore(stateDirectory: root + "/state", outputDirectory: root + "/out")
+    func makeStore(_ root: String) throws -> TidingsState {
+        try TidingsState(stateDirectory: root + "/state", outputDirectory: root + "/out")
     }
 
     func modificationTimes(_ root: String) -> [String: Date] {
@@ -86,22 +86,42 @@ import TidingsTestSupport
         #expect((try FileManager.default.contentsOfDirectory(atPath: root + "/out/.staging")).isEmpty)
     }
 
-    /// A run killed after writing files but before committing the index:
-    /// the next run adopts the files instead of writing duplicates.
-    @Test func filesWithoutIndexRowsAreAdoptedAfterACrash() throws {
+    /// A group whose files were renamed into place but whose commit a
+    /// crash or power loss lost: its intent names the files, and the next
+    /// open adopts them as they are, from whatever date they are under,
+    /// with the events the lost group had given; nothing is written twice.
+    @Test func filesOfALostCommitAreAdoptedFromAnyDate() throws {
         let root = TestPaths.temporaryDirectory()
-        let now = Date()
-        _ = try makeStore(root).record([Entry(guid: "1", title: "One")], feed: feed, at: now)
+        let tenDaysAgo = Date().addingTimeInterval(-10 * 86_400)
+        let other = FeedIdentity(id: "feed2", url: "https://example.org/feed", title: "Other", homePageURL: nil)
+        let story = Entry(guid: "1", url: "https://example.com/story", title: "One")
+        do {
+            let store = try makeStore(root)
+            _ = try store.record([story], feed: feed, at: tenDaysAgo)
+            _ = try store.record([story], feed: other, at: tenDaysAgo)
+        }
         let files = TestPaths.files(under: root + "/out/articles", suffix: ".json")
-        // Simulate the lost commit: a fresh state database, the same output.
+        #expect(files.count == 1)
+        // The lost commit: a fresh state (journal files gone with it), the
+        // files in place, and the intent the group wrote before its renames.
         try FileManager.default.removeItem(atPath: root + "/state")
+        try FileManager.default.removeItem(atPath: root + "/out/journal")
+        let relative = String(files[0].dropFirst((root + "/out/").count))
+        try (relative + "\n").write(toFile: root + "/out/.staging/group.intent", atomically: false, encoding: .utf8)
         let before = modificationTimes(root)
-        let summary = try makeStore(root).record([Entry(guid: "1", title: "One")], feed: feed, at: now.addingTimeInterval(60))
-        #expect(summary.new == 1)
+
+        let store = try makeStore(root)
+        #expect(try store.count() == 1)
+        #expect(modificationTimes(root) == before, "an adopted file was rewritten")
+        #expect(!FileManager.default.fileExists(atPath: root + "/out/.staging/group.intent"))
+        let events = JournalFiles(outputDirectory: root + "/out").events(since: 0)
+        #expect(events.map(\.event) == [.created, .sourceAdded])
+        #expect(events.map(\.path) == [relative, relative])
+        // Polling it again finds it, unchanged, under its old date.
+        let summary = try store.record([story], feed: feed, at: Date())
+        #expect(summary.new == 0 && summary.unchanged == 1)
         #expect(TestPaths.files(under: root + "/out/articles", suffix: ".json") == files)
         #expect(modificationTimes(root) == before)
-        let article = try JSONDecoder().decode(Article.self, from: Data(contentsOf: URL(fileURLWithPath: files[0])))
-        #expect(Timestamp.format(article.tidings.firstSeen) == Timestamp.format(now))
     }
 
     @Test func leftoverStagingFilesAreClearedOnOpen() throws {

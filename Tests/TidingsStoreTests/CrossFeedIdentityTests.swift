@@ -13,8 +13,8 @@ import TidingsTestSupport
                              homePageURL: "https://paper.example/")
     let day = Date(timeIntervalSince1970: 1_795_000_000)
 
-    func store(_ root: String) throws -> ArticleStore {
-        try ArticleStore(stateDirectory: root + "/state", outputDirectory: root + "/out")
+    func store(_ root: String) throws -> TidingsState {
+        try TidingsState(stateDirectory: root + "/state", outputDirectory: root + "/out")
     }
 
     /// Every article file under a root, by path relative to its output, with its bytes.

@@ -6,17 +6,17 @@ import TidingsTestSupport
 @Suite struct FeedRegistryTests {
     @Test func addIsIdempotentAndIdsAreStable() throws {
         let dir = TestPaths.temporaryDirectory()
-        let registry = try FeedRegistry(stateDirectory: dir)
+        let registry = try TidingsState(stateDirectory: dir)
         let (a, added) = try registry.add(url: "https://example.com/feed")
         let (b, addedAgain) = try registry.add(url: "https://example.com/feed")
         #expect(added && !addedAgain)
         #expect(a.id == b.id)
-        let other = try FeedRegistry(stateDirectory: TestPaths.temporaryDirectory())
+        let other = try TidingsState(stateDirectory: TestPaths.temporaryDirectory())
         #expect(try other.add(url: "https://example.com/feed").0.id == a.id)
     }
 
     @Test func removeByURLOrID() throws {
-        let registry = try FeedRegistry(stateDirectory: TestPaths.temporaryDirectory())
+        let registry = try TidingsState(stateDirectory: TestPaths.temporaryDirectory())
         let (a, _) = try registry.add(url: "https://example.com/a")
         _ = try registry.add(url: "https://example.com/b")
         #expect(try registry.remove(a.id)?.url == "https://example.com/a")
@@ -27,14 +27,14 @@ import TidingsTestSupport
 
     @Test func stateSurvivesReopening() throws {
         let dir = TestPaths.temporaryDirectory()
-        var record = try FeedRegistry(stateDirectory: dir).add(url: "https://example.com/feed").0
+        var record = try TidingsState(stateDirectory: dir).add(url: "https://example.com/feed").0
         record.etag = "\"abc\""
         record.lastModified = "Wed, 25 Nov 2026 10:00:00 GMT"
         record.consecutiveFailures = 3
         record.lastError = "http 500"
         record.nextPollAt = Date(timeIntervalSince1970: 2_000_000_000)
-        try FeedRegistry(stateDirectory: dir).save(record)
-        var reread = try #require(try FeedRegistry(stateDirectory: dir).find(record.id))
+        try TidingsState(stateDirectory: dir).save(record)
+        var reread = try #require(try TidingsState(stateDirectory: dir).find(record.id))
         // Times go through SQLite as seconds since 1970; allow the float rounding.
         #expect(abs(reread.addedAt.timeIntervalSince(record.addedAt)) < 0.001)
         reread.addedAt = record.addedAt
@@ -45,16 +45,16 @@ import TidingsTestSupport
     /// not "no such column".
     @Test func aReaderRefusesAStateOlderThanItsSchemaAndSaysWhatToDo() throws {
         let dir = TestPaths.temporaryDirectory()
-        let db = try Database(path: dir + "/" + FeedRegistry.fileName)
+        let db = try Database(path: dir + "/" + TidingsState.fileName)
         for migration in Schema.migrations.prefix(3) { try db.execute(migration) }
         try db.execute("PRAGMA user_version = 3")
-        #expect(throws: StoreError.incompatible("the state in \(dir)/\(FeedRegistry.fileName) is from an older tidingsd "
+        #expect(throws: StoreError.incompatible("the state in \(dir)/\(TidingsState.fileName) is from an older tidingsd "
                                             + "(schema 3, this tidings reads \(Schema.migrations.count)); "
                                             + "start the new tidingsd once, and it upgrades the state")) {
-            try FeedRegistry(stateDirectory: dir, readOnly: true)
+            try TidingsState(stateDirectory: dir, readOnly: true)
         }
         // The daemon (read-write) upgrades it; then the reader reads.
-        _ = try FeedRegistry(stateDirectory: dir)
-        #expect(try FeedRegistry(stateDirectory: dir, readOnly: true).all().isEmpty)
+        _ = try TidingsState(stateDirectory: dir)
+        #expect(try TidingsState(stateDirectory: dir, readOnly: true).all().isEmpty)
     }
 }

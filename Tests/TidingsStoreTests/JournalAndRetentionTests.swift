@@ -11,8 +11,8 @@ import TidingsTestSupport
     let paper = FeedIdentity(id: "bbbbbbbbbbbbbbbb", url: "https://paper.example/atom")
     let day = Date(timeIntervalSince1970: 1_795_000_000)
 
-    func store(_ root: String) throws -> ArticleStore {
-        try ArticleStore(stateDirectory: root + "/state", outputDirectory: root + "/out")
+    func store(_ root: String) throws -> TidingsState {
+        try TidingsState(stateDirectory: root + "/state", outputDirectory: root + "/out")
     }
 
     func items(_ range: ClosedRange<Int>, site: String = "wire") -> [Entry] {

@@ -2,7 +2,7 @@ import Foundation
 
 /// What `tidings status` reads beside the feeds: article counts and the
 /// daemon's last round.
-extension FeedRegistry {
+extension TidingsState {
     /// Articles with a file (not expired): in all, and per feed that
     /// carries them.
     public func articleCounts() throws(StoreError) -> (total: Int, byFeed: [String: Int]) {

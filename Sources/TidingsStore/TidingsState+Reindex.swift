@@ -1,7 +1,7 @@
 import Foundation
 import TidingsModel
 
-extension ArticleStore {
+extension TidingsState {
     /// What a rebuild of the index found in the article files.
     public struct Reindex: Sendable {
         public var articles = 0
@@ -21,18 +21,19 @@ extension ArticleStore {
     /// killed before its first commit, whose index was then empty) gets one
     /// now: every article file has its `created` event.
     public func reindex() throws(StoreError) -> Reindex {
+        let output = try writer()
         var result = Reindex()
         var feeds: [String: TidingsMeta.FeedRef] = [:]
-        let root = outputDirectory + "/articles"
+        let root = output.directory + "/articles"
         let decoder = JSONDecoder()
-        var journaled = Set(journal.events(since: 0).filter { $0.event == .created }.map(\.id))
+        var journaled = Set(output.journal.events(since: 0).filter { $0.event == .created }.map(\.id))
         for event in try unwrittenJournalEvents() where event.event == .created { journaled.insert(event.id) }
         try db.transaction { () throws(StoreError) in
             try db.execute("DELETE FROM articles; DELETE FROM article_keys; DELETE FROM article_sources;")
             let q = try Queries(db)
             for relative in Self.articleFiles(under: root) {
                 let path = "articles/" + relative
-                guard let bytes = FileSystem.read(outputDirectory + "/" + path),
+                guard let bytes = FileSystem.read(output.directory + "/" + path),
                       let article = try? decoder.decode(Article.self, from: Data(bytes)) else {
                     result.unreadable.append(path)
                     continue
@@ -57,17 +58,17 @@ extension ArticleStore {
     /// keys. Which links identified one item of their document the file
     /// cannot say; a link that is its feed's home page is left out, and a
     /// key another article already holds stays with that one.
-    private func index(_ article: Article, q: Queries) throws(StoreError) {
+    func index(_ article: Article, q: Queries) throws(StoreError) {
         let home = article.tidings.feed.homePageURL.flatMap(CanonicalURL.of)
         try q.register(keyHash: article.id, for: article.id)
         for source in article.tidings.sources {
             let shown = source.feedID == article.tidings.feed.id
             try q.saveSource(source, of: article.id, contentHash: shown ? article.tidings.contentHash : nil)
             if let guid = source.guid, !guid.isEmpty {
-                try q.register(keyHash: ArticleIdentity.articleID(forKey: "\(source.feedID)\nguid\n\(guid)"), for: article.id)
+                try q.register(keyHash: ArticleIdentity.articleID(forKey: ArticleIdentity.guidKey(feedID: source.feedID, guid: guid)), for: article.id)
             }
             for link in [source.url, source.guid].compactMap({ $0.flatMap(CanonicalURL.of) }) where link != home {
-                try q.register(keyHash: ArticleIdentity.articleID(forKey: "link\n" + link), for: article.id)
+                try q.register(keyHash: ArticleIdentity.articleID(forKey: ArticleIdentity.linkKey(link)), for: article.id)
             }
         }
     }
@@ -95,7 +96,8 @@ extension ArticleStore {
 
     /// Whether article files exist: an empty index beside them was lost.
     public var hasArticleFiles: Bool {
-        guard let e = FileManager.default.enumerator(atPath: outputDirectory + "/articles") else { return false }
+        guard let directory = output?.directory,
+              let e = FileManager.default.enumerator(atPath: directory + "/articles") else { return false }
         while let name = e.nextObject() as? String { if name.hasSuffix(".json") { return true } }
         return false
     }

@@ -4,7 +4,7 @@ import Glibc
 #endif
 import TidingsModel
 
-extension ArticleStore {
+extension TidingsState {
     /// How long articles are kept, and how many per feed; nil keeps all.
     public struct Retention: Sendable, Hashable {
         public var maximumAgeSeconds: Double?
@@ -80,7 +80,7 @@ extension ArticleStore {
     public func purge(feedID: String, at now: Date = Date()) throws(StoreError) -> Purge {
         var result = Purge()
         var gone: [String] = []
-        var writer = Writer(store: self)
+        var group = WriteGroup(output: try writer())
         try db.transaction { () throws(StoreError) in
             try releaseWrittenJournalEvents()
             let q = try Queries(db)
@@ -108,14 +108,15 @@ extension ArticleStore {
                 }
                 result.kept += 1
                 try unshow.run([.text(id), .text(feedID)])
-                guard !row.expired, var article = readArticle(row.path) else { continue }
+                guard !row.expired, var article = group.read(row.path).flatMap(Self.decodeArticle) else { continue }
                 article.tidings.sources = others
-                try writer.write(article, to: row.path)
+                try stage(article, at: row.path, in: &group)
                 try journalEvent(.updated, id: id, path: row.path, feedID: feedID, q: q)
             }
             try db.prepare("DELETE FROM purge_requests WHERE feed_id = ?").run([.text(feedID)])
-            try writer.syncDirectories()
+            try group.makeDurable()
         }
+        group.finish()
         try removeFiles(gone)
         try flushJournal()
         return result
@@ -133,9 +134,10 @@ extension ArticleStore {
     /// Unlinks article files (after the commit that expired or removed
     /// them) and syncs their directories.
     private func removeFiles(_ paths: [String]) throws(StoreError) {
+        let output = try writer()
         var directories = Set<String>()
         for path in paths {
-            let absolute = outputDirectory + "/" + path
+            let absolute = output.directory + "/" + path
             if unlink(absolute) == 0 { directories.insert((absolute as NSString).deletingLastPathComponent) }
         }
         for directory in directories { try FileSystem.syncDirectory(directory) }
@@ -147,6 +149,7 @@ extension ArticleStore {
         guard let stmt = try? db.prepare("SELECT path FROM articles WHERE expired_at IS NOT NULL") else { return }
         var paths: [String] = []
         while (try? stmt.step()) == true { if let p = stmt.text(0) { paths.append(p) } }
-        try? removeFiles(paths.filter { FileSystem.exists(outputDirectory + "/" + $0) })
+        guard let directory = output?.directory else { return }
+        try? removeFiles(paths.filter { FileSystem.exists(directory + "/" + $0) })
     }
 }

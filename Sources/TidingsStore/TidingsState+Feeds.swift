@@ -1,34 +1,10 @@
 import Foundation
 import TidingsModel
 
-/// The feeds table: what the daemon polls and what it remembers of each feed.
-/// Both executables open it; SQLite's locking lets the CLI change the list
-/// while the daemon runs.
-public final class FeedRegistry {
-    let db: Database
-
-    public static let fileName = "tidings.sqlite3"
-
-    /// - Parameters:
-    ///   - readOnly: for commands that only look (`list`, `status`):
-    ///     nothing is created or migrated.
-    ///   - mustExist: the state must exist already (implied by `readOnly`):
-    ///     a mistyped `--state-dir` is an error, not a new state.
-    public init(stateDirectory: String, readOnly: Bool = false, mustExist: Bool = false) throws(StoreError) {
-        let path = stateDirectory + "/" + Self.fileName
-        if readOnly || mustExist, !FileSystem.exists(path) {
-            throw .notFound("no Tidings state in \(stateDirectory) (no \(Self.fileName))")
-        }
-        if readOnly {
-            db = try Database(path: path, readOnly: true)
-            try Schema.checkReadable(db, path: path)
-            return
-        }
-        try FileSystem.makeDirectory(stateDirectory)
-        db = try Database(path: path)
-        try Schema.migrate(db)
-    }
-
+/// The feeds table: what the daemon polls and what it remembers of each
+/// feed. Both executables change it; SQLite's locking lets the CLI change
+/// the list while the daemon runs.
+extension TidingsState {
     /// Adds a feed unless it is already followed; returns it and whether it is new.
     @discardableResult
     public func add(url: String, at now: Date = Date()) throws(StoreError) -> (FeedRecord, Bool) {
@@ -42,7 +18,7 @@ public final class FeedRegistry {
 
     /// Removes the feed named by its URL or id; its article files stay,
     /// unless `purge` asks (in the same transaction) for the ones no other
-    /// feed carries to go too (`ArticleStore.purge`, run by whoever writes
+    /// feed carries to go too (`TidingsState.purge`, run by whoever writes
     /// the output: the daemon, or the CLI when no daemon runs).
     public func remove(_ urlOrID: String, purge: Bool = false, at now: Date = Date()) throws(StoreError) -> FeedRecord? {
         try db.transaction { () throws(StoreError) -> FeedRecord? in
@@ -172,28 +148,9 @@ public final class FeedRegistry {
 
     // MARK: - Parse marks
 
-    /// Records, before parsing, that the feed's body with this hash is
-    /// being parsed. Committed (WAL), so it outlives a process that dies
-    /// mid-parse.
-    public func markParsing(feedID: String, bodyHash: String, at now: Date = Date()) throws(StoreError) {
-        try db.prepare("INSERT OR REPLACE INTO parse_marks (feed_id, body_hash, started_at) VALUES (?, ?, ?)")
-            .run([.text(feedID), .text(bodyHash), .real(now.timeIntervalSince1970)])
-    }
-
-    /// The parse finished, however it went.
-    public func clearParseMark(feedID: String) throws(StoreError) {
-        try db.prepare("DELETE FROM parse_marks WHERE feed_id = ?").run([.text(feedID)])
-    }
-
-    /// Feeds whose parse is marked as in progress, with the body's hash
-    /// and when the parse started.
-    public func parseMarks() throws(StoreError) -> [(feedID: String, bodyHash: String, startedAt: Date)] {
-        let stmt = try db.prepare("SELECT feed_id, body_hash, started_at FROM parse_marks ORDER BY feed_id")
-        var out: [(String, String, Date)] = []
-        while try stmt.step() {
-            out.append((stmt.text(0) ?? "", stmt.text(1) ?? "", Date(timeIntervalSince1970: stmt.real(2) ?? 0)))
-        }
-        return out
+    /// Feeds whose parse is marked as in progress (`ParseMarks`).
+    public func parseMarks() -> [(feedID: String, bodyHash: String, startedAt: Date)] {
+        ParseMarks(stateDirectory: stateDirectory).all().map { ($0.feedID, $0.bodyHash, $0.startedAt) }
     }
 
     /// What a dead process's parse marks came to.
@@ -213,7 +170,7 @@ public final class FeedRegistry {
     public func recoverInterruptedParses(crashedFeeds: Set<String>, at now: Date = Date()) throws(StoreError) -> Recovery {
         try db.transaction { () throws(StoreError) -> Recovery in
             var recovery = Recovery()
-            for mark in try parseMarks() {
+            for mark in parseMarks() {
                 guard crashedFeeds.contains(mark.feedID) else {
                     recovery.discarded.append(mark.feedID)
                     continue
@@ -234,7 +191,7 @@ public final class FeedRegistry {
                 try save(feed)
                 recovery.counted.append(feed)
             }
-            try db.execute("DELETE FROM parse_marks")
+            ParseMarks(stateDirectory: stateDirectory).removeAll()
             return recovery
         }
     }

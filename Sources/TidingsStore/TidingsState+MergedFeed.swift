@@ -1,20 +1,21 @@
 import Foundation
 import TidingsModel
 
-extension ArticleStore {
+extension TidingsState {
     /// `<output>/feed.json`: a JSON Feed 1.1 document of the newest `items`
     /// articles across all feeds (newest first sighting first), for tools
     /// that read feeds rather than files. Each item is the article file's
     /// object as it is (JSON Feed item keys plus `_tidings`). Replaced
     /// atomically: a reader sees the previous document or this one.
     public func writeMergedFeed(items: Int) throws(StoreError) {
+        let output = try writer()
         let newest = try db.prepare("""
             SELECT path FROM articles WHERE expired_at IS NULL ORDER BY first_seen DESC, id DESC LIMIT ?
             """)
         try newest.bind([.int(Int64(items))])
         var objects: [Any] = []
         while try newest.step() {
-            guard let path = newest.text(0), let bytes = FileSystem.read(outputDirectory + "/" + path),
+            guard let path = newest.text(0), let bytes = FileSystem.read(output.directory + "/" + path),
                   let object = try? JSONSerialization.jsonObject(with: Data(bytes)) else { continue }
             objects.append(object)
         }
@@ -31,9 +32,9 @@ extension ArticleStore {
         } catch {
             throw .encoding("merged feed: \(error)")
         }
-        try FileSystem.replaceAtomically(outputDirectory + "/" + Self.mergedFeedName, with: [UInt8](data) + [0x0A],
-                                         stagingDirectory: staging)
-        try FileSystem.syncDirectory(outputDirectory)
+        try FileSystem.replaceAtomically(output.directory + "/" + Self.mergedFeedName, with: [UInt8](data) + [0x0A],
+                                         stagingDirectory: output.staging)
+        try FileSystem.syncDirectory(output.directory)
     }
 
     public static let mergedFeedName = "feed.json"

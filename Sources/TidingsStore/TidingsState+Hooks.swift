@@ -2,9 +2,9 @@ import Foundation
 
 /// Hook delivery's side of the state: a cursor (the last journal seq whose
 /// hooks have run or given up) and the events that gave up. Journal events
-/// above the cursor stay in the database (see `ArticleStore`), so delivery
+/// above the cursor stay in the database (see `TidingsState`), so delivery
 /// resumes after a crash and is at least once.
-extension FeedRegistry {
+extension TidingsState {
     /// A journal event waiting for its hook, with what the hook is told.
     public struct HookEvent: Sendable, Hashable {
         public var seq: Int64
@@ -25,18 +25,18 @@ extension FeedRegistry {
 
     public func hookCursor() throws(StoreError) -> Int64? {
         let stmt = try db.prepare("SELECT value FROM daemon_state WHERE key = ?")
-        try stmt.bind([.text(ArticleStore.hookCursorKey)])
+        try stmt.bind([.text(TidingsState.hookCursorKey)])
         return try stmt.step() ? stmt.text(0).flatMap { Int64($0) } : nil
     }
 
     public func setHookCursor(_ seq: Int64) throws(StoreError) {
         try db.prepare("INSERT OR REPLACE INTO daemon_state (key, value) VALUES (?, ?)")
-            .run([.text(ArticleStore.hookCursorKey), .text(String(seq))])
+            .run([.text(TidingsState.hookCursorKey), .text(String(seq))])
     }
 
     /// No hook configured: events need not wait for one.
     public func clearHookCursor() throws(StoreError) {
-        try db.prepare("DELETE FROM daemon_state WHERE key = ?").run([.text(ArticleStore.hookCursorKey)])
+        try db.prepare("DELETE FROM daemon_state WHERE key = ?").run([.text(TidingsState.hookCursorKey)])
     }
 
     /// A hook configured for the first time starts after the last event
@@ -49,14 +49,15 @@ extension FeedRegistry {
         return seq
     }
 
-    /// Events after `seq`, oldest first, every kind (the cursor passes the
-    /// ones no hook is run for too).
-    public func hookEvents(after seq: Int64, limit: Int) throws(StoreError) -> [HookEvent] {
+    /// Events after `seq` and up to `last` (the journal's synced end),
+    /// oldest first, every kind (the cursor passes the ones no hook is run
+    /// for too).
+    public func hookEvents(after seq: Int64, upTo last: Int64, limit: Int) throws(StoreError) -> [HookEvent] {
         let stmt = try db.prepare("""
             SELECT j.seq, j.event, j.article_id, j.path, f.url FROM journal j LEFT JOIN feeds f ON f.id = j.feed_id
-            WHERE j.seq > ? ORDER BY j.seq LIMIT ?
+            WHERE j.seq > ? AND j.seq <= ? ORDER BY j.seq LIMIT ?
             """)
-        try stmt.bind([.int(seq), .int(Int64(limit))])
+        try stmt.bind([.int(seq), .int(last), .int(Int64(limit))])
         var out: [HookEvent] = []
         while try stmt.step() {
             guard let seq = stmt.int(0), let event = stmt.text(1), let id = stmt.text(2), let path = stmt.text(3) else { continue }

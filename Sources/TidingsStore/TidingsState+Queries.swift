@@ -1,7 +1,7 @@
 import Foundation
 import TidingsModel
 
-extension ArticleStore {
+extension TidingsState {
     /// The index's statements, prepared once per transaction. Keys are
     /// stored as their hash (`ArticleIdentity.articleID(forKey:)`): 32
     /// characters however long the link, and the key hash of a new

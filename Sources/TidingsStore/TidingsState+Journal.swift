@@ -1,7 +1,10 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import TidingsModel
 
-extension ArticleStore {
+extension TidingsState {
     /// The state key under which hook delivery keeps its cursor: the last
     /// seq whose hooks have run (or given up). Events above it stay in the
     /// database until they have.
@@ -10,15 +13,16 @@ extension ArticleStore {
     /// Adds an event to the transaction in progress; its seq comes from
     /// the database, so it commits or rolls back with the articles.
     func journalEvent(_ kind: JournalEvent.Kind, id: String, path: String, feedID: String?, q: Queries) throws(StoreError) {
-        let now = max(Date(), lastJournalTime)
-        lastJournalTime = now
+        let output = try writer()
+        let now = max(Date(), output.lastJournalTime)
+        output.lastJournalTime = now
         try q.insertJournalEvent(kind.rawValue, id: id, path: path, feedID: feedID, at: now)
     }
 
     /// Events committed but not yet in the journal files, in seq order.
     func unwrittenJournalEvents() throws(StoreError) -> [JournalEvent] {
         let stmt = try db.prepare("SELECT seq, event, article_id, path, feed_id, at FROM journal WHERE seq > ? ORDER BY seq")
-        try stmt.bind([.int(journalWrittenSeq)])
+        try stmt.bind([.int(try writer().journalWrittenSeq)])
         var out: [JournalEvent] = []
         while try stmt.step() {
             guard let seq = stmt.int(0), let kind = stmt.text(1).flatMap(JournalEvent.Kind.init(rawValue:)),
@@ -29,13 +33,17 @@ extension ArticleStore {
         return out
     }
 
-    /// Writes committed events to the journal files. Called after every
-    /// commit, and at start for what a killed process left in the database.
+    /// Writes committed events to the journal files and syncs them, then
+    /// lets hook delivery run them. Called after every commit, and at
+    /// start for what a crash left in the database.
     public func flushJournal() throws(StoreError) {
+        let output = try writer()
         let events = try unwrittenJournalEvents()
-        guard let last = events.last?.seq else { return }
-        try journal.append(events)
-        journalWrittenSeq = last
+        if let last = events.last?.seq {
+            try output.journal.append(events)
+            output.journalWrittenSeq = last
+        }
+        output.progress.advance(to: output.journalWrittenSeq)
     }
 
     /// Drops events from the database that are in the files and past the
@@ -46,7 +54,7 @@ extension ArticleStore {
             DELETE FROM journal WHERE seq <= ?1
               AND seq <= COALESCE((SELECT CAST(value AS INTEGER) FROM daemon_state WHERE key = '\(Self.hookCursorKey)'), ?1)
             """)
-        try stmt.run([.int(journalWrittenSeq)])
+        try stmt.run([.int(try writer().journalWrittenSeq)])
     }
 
     /// A database newer than the journal files (rebuilt after corruption,
@@ -68,6 +76,26 @@ extension ArticleStore {
     /// The highest seq ever given (written out or not); 0 for none.
     public func lastJournalSeq() throws(StoreError) -> Int64 {
         let stmt = try db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'journal'")
-        return try stmt.step() ? stmt.int(0) ?? 0 : max(0, journalWrittenSeq)
+        return try stmt.step() ? stmt.int(0) ?? 0 : max(0, output?.journalWrittenSeq ?? 0)
+    }
+
+    /// Removes whole journal day files older than `days` days: never the
+    /// newest file (it carries the sequence on if the state is lost), and
+    /// never one holding an event whose hook has not run yet. Returns the
+    /// files removed.
+    @discardableResult
+    public func pruneJournal(olderThanDays days: Int, at now: Date = Date()) throws(StoreError) -> [String] {
+        guard days > 0 else { return [] }
+        let journal = try writer().journal
+        let cutoff = String(Timestamp.format(now.addingTimeInterval(-Double(days) * 86_400)).prefix(10))
+        let hookCursor = try hookCursor()
+        var removed: [String] = []
+        for file in journal.files().dropLast() {
+            let day = String((file as NSString).lastPathComponent.prefix(10))
+            guard day < cutoff else { break }
+            if let hookCursor, journal.lastSeq(in: file) > hookCursor { break }
+            if unlink(file) == 0 { removed.append(file) }
+        }
+        return removed
     }
 }

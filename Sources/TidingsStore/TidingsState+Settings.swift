@@ -2,7 +2,7 @@ import Foundation
 
 /// What an operator sets on feeds (`tidings add`, `set`, `import`), kept
 /// apart from what polls write (`save`), so that neither undoes the other.
-extension FeedRegistry {
+extension TidingsState {
     /// What an operator can set on a feed; nil leaves a setting as it is.
     public struct Settings: Sendable, Hashable {
         public var category: String?

@@ -1,0 +1,201 @@
+import Foundation
+import TidingsModel
+
+extension TidingsState {
+    /// One poll's changes, as the ledger hands them over.
+    public enum Change: Sendable {
+        /// A document's entries, recorded as this feed's sightings (seen
+        /// at `at`), then the feed's row as the poll leaves it.
+        case articles([Entry], feed: FeedIdentity, at: Date, then: FeedRecord?)
+        /// Only the feed's row: a poll that brought no document.
+        case feed(FeedRecord)
+    }
+
+    /// Makes a group of polls' changes durable together: one transaction,
+    /// one sync of the staged files, one commit that is durable when it
+    /// returns, then the journal lines (docs/durability.md). Each change
+    /// succeeds or fails on its own (a savepoint each: a feed whose
+    /// articles cannot be encoded does not hold back the others); a
+    /// failure of the files' sync or of the commit fails them all.
+    public func apply(_ changes: [Change]) -> [Result<Summary, StoreError>] {
+        var results = [Result<Summary, StoreError>](repeating: .success(Summary()), count: changes.count)
+        let output: Output
+        do { output = try writer() } catch { return results.map { _ in .failure(error) } }
+        var group = WriteGroup(output: output)
+        do {
+            try db.execute("BEGIN IMMEDIATE")
+            try releaseWrittenJournalEvents()
+            let q = try Queries(db)
+            for (i, change) in changes.enumerated() {
+                let mark = group.mark
+                try db.execute("SAVEPOINT poll")
+                do {
+                    results[i] = .success(try applyOne(change, q: q, group: &group))
+                    try db.execute("RELEASE poll")
+                } catch {
+                    try db.execute("ROLLBACK TO poll")
+                    try db.execute("RELEASE poll")
+                    group.discard(since: mark)
+                    results[i] = .failure(error)
+                }
+            }
+            try group.makeDurable()
+            try db.execute("COMMIT")
+            group.finish()
+        } catch {
+            try? db.execute("ROLLBACK")
+            group.abandon()
+            // Files renamed before a failed commit: adopted now if the
+            // state can be written, else at the next start.
+            if group.renamed { try? adoptUncommittedGroup() }
+            return results.map { _ in .failure(error) }
+        }
+        // Committed: the events go to the journal files now. If that fails
+        // (disk full) they wait in the state for the next flush, which
+        // reports the error (`Ledger.finishRound`).
+        try? flushJournal()
+        return results
+    }
+
+    /// Records one poll's entries as a group of its own.
+    public func record(_ entries: [Entry], feed: FeedIdentity, at now: Date) throws(StoreError) -> Summary {
+        guard let result = apply([.articles(entries, feed: feed, at: now, then: nil)]).first else { return Summary() }
+        return try result.get()
+    }
+
+    private func applyOne(_ change: Change, q: Queries, group: inout WriteGroup) throws(StoreError) -> Summary {
+        switch change {
+        case .feed(let record):
+            try save(record)
+            return Summary()
+        case .articles(let entries, let feed, let now, let record):
+            let summary = try recordEntries(entries, feed: feed, at: now, q: q, group: &group)
+            if let record { try save(record) }
+            return summary
+        }
+    }
+
+    /// Each entry is looked up by its keys (`ArticleIdentity`). Unknown: a
+    /// new article (`created`). Known, but not from this feed: this feed
+    /// joins its sources (`source_added`), and its sighting fills the file
+    /// if it is richer (`Article.richness`). Known from this feed with other
+    /// content: an edit (`updated`; `revision` + 1 when it is the content
+    /// the file shows). Unchanged: nothing is written. A tombstone (an
+    /// expired article) stays expired.
+    private func recordEntries(_ entries: [Entry], feed: FeedIdentity, at now: Date, q: Queries,
+                               group: inout WriteGroup) throws(StoreError) -> Summary {
+        let allKeys = ArticleIdentity.keys(for: entries, feed: feed)
+        var summary = Summary()
+        var claimed = Set<String>()
+        for (entry, keys) in zip(entries, allKeys) {
+            var id = ArticleIdentity.articleID(forKey: keys.primary)
+            for key in keys.lookups {
+                if let found = try q.articleForKey(ArticleIdentity.articleID(forKey: key)) { id = found; break }
+            }
+            if claimed.contains(id) {
+                // Another item of this document is already that article:
+                // this one is the same item listed twice, or a distinct
+                // item that the feed-local key tells apart.
+                id = ArticleIdentity.articleID(forKey: keys.lookups[0])
+                if claimed.contains(id) { summary.unchanged += 1; continue }
+            }
+            claimed.insert(id)
+            let sighting = Sighting(entry: entry, keys: keys, feed: feed, id: id,
+                                    hash: ArticleIdentity.contentHash(of: entry), rank: Article.richness(of: entry))
+            if let row = try q.article(id) {
+                try recordKnown(sighting, row: row, q: q, group: &group, summary: &summary, at: now)
+            } else {
+                try recordNew(sighting, q: q, group: &group, at: now)
+                summary.new += 1
+            }
+        }
+        return summary
+    }
+
+    /// One entry as this poll saw it, with the article it belongs to.
+    struct Sighting {
+        var entry: Entry
+        var keys: ArticleIdentity.Keys
+        var feed: FeedIdentity
+        var id: String
+        var hash: String
+        var rank: Int
+        var source: TidingsMeta.Source {
+            .init(feedID: feed.id, feedURL: feed.url, guid: entry.guid, url: entry.url)
+        }
+    }
+
+    private func recordNew(_ s: Sighting, q: Queries, group: inout WriteGroup, at now: Date) throws(StoreError) {
+        let article = Article.make(from: s.entry, id: s.id, feed: s.feed, seenAt: now)
+        let path = Self.path(for: s.id, firstSeen: now)
+        try q.insertArticle(article, path: path, rank: s.rank)
+        try q.saveSource(s)
+        try q.register(s.keys, for: s.id)
+        try stage(article, at: path, in: &group)
+        try journalEvent(.created, id: s.id, path: path, feedID: s.feed.id, q: q)
+    }
+
+    private func recordKnown(_ s: Sighting, row: Queries.ArticleRow, q: Queries, group: inout WriteGroup,
+                             summary: inout Summary, at now: Date) throws(StoreError) {
+        if row.expired {
+            summary.unchanged += 1  // a tombstone: expired stays expired
+            return
+        }
+        let previous = try q.source(article: s.id, feed: s.feed.id)
+        let fileIsThere = group.exists(row.path)
+        if let previous, previous.hash == s.hash, fileIsThere {
+            summary.unchanged += 1
+            return
+        }
+        try q.saveSource(s)
+        try q.register(s.keys, for: s.id)
+        let sources = try q.sources(of: s.id)
+        let shown = row.feedID == s.feed.id
+        let takesOver = shown || !fileIsThere || row.rank < 0 || s.rank > row.rank
+            || (s.rank == row.rank && s.feed.id < row.feedID)
+        var article = (fileIsThere ? group.read(row.path).flatMap(Self.decodeArticle) : nil)
+            ?? Article.make(from: s.entry, id: s.id, feed: s.feed, seenAt: row.firstSeen)
+        article.tidings.firstSeen = row.firstSeen
+        article.tidings.lastChanged = row.lastChanged
+        article.tidings.revision = row.revision
+        article.tidings.sources = sources
+        let event: JournalEvent.Kind?
+        switch (previous, takesOver) {
+        case (nil, true):
+            article = article.showing(s.entry, from: s.feed, at: now)
+            event = .sourceAdded
+        case (nil, false):
+            event = .sourceAdded
+        case (.some(let p), _) where p.hash == s.hash:
+            // The file was lost: written back as the index knows it.
+            if shown { article = article.showing(s.entry, from: s.feed, at: row.lastChanged) }
+            event = nil
+        case (.some, true):
+            article = article.revised(with: s.entry, feed: s.feed, at: now)
+            event = .updated
+        case (.some(let p), false):
+            // An edit of a sighting the file does not show: only its line
+            // in `sources` can change.
+            event = p.guid == s.entry.guid && p.url == s.entry.url ? nil : .updated
+        }
+        if takesOver || event == .sourceAdded { try q.updateArticle(article, rank: takesOver ? s.rank : row.rank,
+                                                                     shownFeed: takesOver ? s.feed.id : row.feedID) }
+        guard event != nil || !fileIsThere else { return }
+        try stage(article, at: row.path, in: &group)
+        if let event {
+            try journalEvent(event, id: s.id, path: row.path, feedID: s.feed.id, q: q)
+            if event == .sourceAdded { summary.merged += 1 } else { summary.updated += 1 }
+        } else {
+            summary.unchanged += 1
+        }
+    }
+
+    /// Encodes an article and stages its file in the group.
+    func stage(_ article: Article, at path: String, in group: inout WriteGroup) throws(StoreError) {
+        let bytes: [UInt8]
+        do { bytes = [UInt8](try group.output.articleEncoder.encode(article)) + [0x0A] } catch {
+            throw .encoding("article \(article.id): \(error)")
+        }
+        try group.stage(bytes, at: path)
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import TidingsModel
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Everything Tidings remembers, behind one type: the feeds and what polls
+/// learned of them, the dedup index of articles and their files, the
+/// journal of changes with the hook cursor, and the daemon's own state.
+/// One owner of the database connection, one migration path, one file.
+///
+/// Its public methods are the interface a second engine implements: SQL,
+/// locking and how `seq` is given stay behind them. They are split by
+/// concern into `TidingsState+Feeds`, `+Articles`, `+Record` (the grouped
+/// write path, docs/durability.md), `+Journal`, `+Hooks`, `+Retention`,
+/// `+Reindex`, `+Status` and `+Settings`.
+///
+/// Three ways to open it:
+/// - the writer (`init(stateDirectory:outputDirectory:)`): the daemon, or
+///   the CLI under the state lock when no daemon runs; owns the output;
+/// - a changer of feeds (`init(stateDirectory:)`): the CLI's `add`, `set`,
+///   `remove` beside a running daemon, hook delivery; never touches the output;
+/// - a reader (`readOnly: true`): `list`, `status`; nothing is created or migrated.
+public final class TidingsState {
+    let db: Database
+    public let stateDirectory: String
+
+    /// The article output, for the writer; nil otherwise.
+    let output: Output?
+
+    /// Where the writer's files go, and the journal's progress.
+    final class Output {
+        let directory: String
+        /// Temporary files, renamed into `articles/` once synced: no
+        /// reader of `articles/` ever meets one.
+        let staging: String
+        let journal: JournalFiles
+        /// The last seq in the journal files (synced); events above it are
+        /// only in the database (see `flushJournal`).
+        var journalWrittenSeq: Int64 = 0
+        /// Journal times never go backwards, so each day's file holds one
+        /// run of seqs even when polls that began earlier commit later.
+        var lastJournalTime = Date.distantPast
+        let articleEncoder = Article.encoder()
+        /// Shared with hook delivery: events up to here are in synced journal lines.
+        let progress = JournalProgress()
+
+        init(directory: String) {
+            self.directory = directory
+            staging = directory + "/.staging"
+            journal = JournalFiles(outputDirectory: directory)
+        }
+    }
+
+    public static let fileName = "tidings.sqlite3"
+
+    /// What recording one poll's entries did.
+    public struct Summary: Sendable, Hashable {
+        public var new = 0
+        public var updated = 0
+        public var unchanged = 0
+        /// Articles another feed already had: this feed joined their sources.
+        public var merged = 0
+        public init() {}
+    }
+
+    /// Opens the state for changing feeds and daemon state, not articles.
+    /// - Parameters:
+    ///   - readOnly: for commands that only look (`list`, `status`):
+    ///     nothing is created or migrated.
+    ///   - mustExist: the state must exist already (implied by `readOnly`):
+    ///     a mistyped `--state-dir` is an error, not a new state.
+    ///   - durableCommits: false for a connection whose last commits may be
+    ///     lost to a power loss without harm (hook delivery's cursor:
+    ///     delivery is at least once). Commits stay atomic.
+    public init(stateDirectory: String, readOnly: Bool = false, mustExist: Bool = false,
+                durableCommits: Bool = true) throws(StoreError) {
+        let path = stateDirectory + "/" + Self.fileName
+        self.stateDirectory = stateDirectory
+        output = nil
+        if readOnly || mustExist, !FileSystem.exists(path) {
+            throw .notFound("no Tidings state in \(stateDirectory) (no \(Self.fileName))")
+        }
+        if readOnly {
+            db = try Database(path: path, readOnly: true)
+            try Schema.checkReadable(db, path: path)
+            return
+        }
+        try FileSystem.makeDirectory(stateDirectory)
+        db = try Database(path: path, durableCommits: durableCommits)
+        try Schema.migrate(db)
+    }
+
+    /// Opens the state as the writer of `outputDirectory`: finishes what a
+    /// crash or power loss left (a group whose files were renamed but whose
+    /// commit was lost, journal lines not yet written, files of expired
+    /// articles), so the output and the index agree before anything polls.
+    public init(stateDirectory: String, outputDirectory: String) throws(StoreError) {
+        self.stateDirectory = stateDirectory
+        try FileSystem.makeDirectory(stateDirectory)
+        try FileSystem.makeDirectory(outputDirectory + "/articles")
+        let output = Output(directory: outputDirectory)
+        try FileSystem.makeDirectory(output.staging)
+        self.output = output
+        db = try Database(path: stateDirectory + "/" + Self.fileName)
+        try Schema.migrate(db)
+        try backfillIdentity()
+        output.journalWrittenSeq = try output.journal.lastSeq()
+        try continueSequence(after: output.journalWrittenSeq)
+        try adoptUncommittedGroup()
+        FileSystem.clearStaging(output.staging)
+        try flushJournal()
+        removeExpiredFiles()
+    }
+
+    /// The output, for the methods that write articles.
+    func writer() throws(StoreError) -> Output {
+        guard let output else { throw .notFound("this state was opened without its output directory") }
+        return output
+    }
+
+    /// The output directory, when this is the writer.
+    public var outputDirectory: String? { output?.directory }
+
+    /// Events up to this seq are in synced journal lines (the writer's;
+    /// others see 0): what hook delivery may run.
+    public var journalProgress: JournalProgress? { output?.progress }
+}

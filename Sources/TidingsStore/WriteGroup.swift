@@ -1,0 +1,141 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The article files of one group of writes, made durable together before
+/// the group's commit (docs/durability.md):
+///
+/// 1. each file is written to the staging directory, without a sync;
+/// 2. the paths about to be renamed are listed in `group.intent`, the
+///    group's intent, in the staging directory;
+/// 3. one `syncfs` of the output file system makes the staged bytes, the
+///    intent and any new directory durable (where `syncfs` cannot report
+///    errors, an `fdatasync` per file and an `fsync` per directory instead);
+/// 4. the renames, then one `fsync` per directory they touched;
+/// 5. the caller commits, then `finish` drops the intent.
+///
+/// A power loss before 5 leaves files the index may not know: the next
+/// start reads the intent and adopts them (`adoptUncommittedGroup`), from
+/// whatever date they are under, so none is written twice.
+struct WriteGroup {
+    let output: TidingsState.Output
+
+    /// Staged files in order: the final path (relative to the output) and
+    /// the temporary file. A path staged again keeps its earlier entry
+    /// until the group is durable, so that a failed poll can be taken out
+    /// (`discard(since:)`) and leave the one before it.
+    private var staged: [(path: String, temp: String)] = []
+    private var latest: [String: Int] = [:]
+    /// Directories this group created (absolute), for the fallback without `syncfs`.
+    private var createdDirectories: [String] = []
+    private var knownDirectories = Set<String>()
+    /// Whether a rename happened: files the index may not know are in place.
+    private(set) var renamed = false
+
+    init(output: TidingsState.Output) { self.output = output }
+
+    var intentPath: String { output.staging + "/" + Self.intentName }
+    static let intentName = "group.intent"
+
+    func absolute(_ relative: String) -> String { output.directory + "/" + relative }
+
+    /// Whether the file is there, staged in this group or on disk.
+    func exists(_ relative: String) -> Bool {
+        latest[relative] != nil || FileSystem.exists(absolute(relative))
+    }
+
+    /// The file's bytes as the group leaves them.
+    func read(_ relative: String) -> [UInt8]? {
+        if let i = latest[relative] { return FileSystem.read(staged[i].temp) }
+        return FileSystem.read(absolute(relative))
+    }
+
+    /// Stages `bytes` for `relative`; nothing when the file already holds them.
+    mutating func stage(_ bytes: [UInt8], at relative: String) throws(StoreError) {
+        if read(relative) == bytes { return }
+        let final = absolute(relative)
+        try makeDirectories((final as NSString).deletingLastPathComponent)
+        let temp = output.staging + "/" + UUID().uuidString + ".tmp"
+        do { try FileSystem.writeUnsynced(temp, bytes) } catch {
+            unlink(temp)
+            throw error
+        }
+        latest[relative] = staged.count
+        staged.append((relative, temp))
+    }
+
+    /// A mark to discard back to when one poll of the group fails.
+    var mark: Int { staged.count }
+
+    mutating func discard(since mark: Int) {
+        for entry in staged[mark...] { unlink(entry.temp) }
+        staged.removeSubrange(mark...)
+        latest = [:]
+        for (i, entry) in staged.enumerated() { latest[entry.path] = i }
+    }
+
+    /// Steps 2 to 4: afterwards every staged file is durable under its name.
+    mutating func makeDurable() throws(StoreError) {
+        guard !staged.isEmpty else { return }
+        let finals = staged.indices.filter { latest[staged[$0].path] == $0 }
+        let intent = finals.map { staged[$0].path }.joined(separator: "\n") + "\n"
+        try FileSystem.writeUnsynced(intentPath, Array(intent.utf8))
+        if FileSystem.syncfsReportsErrors {
+            try FileSystem.syncFileSystem(of: output.directory)
+        } else {
+            for i in finals { try FileSystem.syncData(staged[i].temp) }
+            try FileSystem.syncData(intentPath)
+            try FileSystem.syncDirectory(output.staging)
+            for directory in Set(createdDirectories.map { ($0 as NSString).deletingLastPathComponent }) {
+                try FileSystem.syncDirectory(directory)
+            }
+        }
+        var touched = Set<String>()
+        for i in staged.indices {
+            let (path, temp) = staged[i]
+            guard latest[path] == i else {
+                unlink(temp)
+                continue
+            }
+            let final = absolute(path)
+            if rename(temp, final) != 0 {
+                throw .io(path: final, errno: errno, message: "cannot rename into place")
+            }
+            renamed = true
+            touched.insert((final as NSString).deletingLastPathComponent)
+        }
+        staged = []
+        latest = [:]
+        for directory in touched.sorted() { try FileSystem.syncDirectory(directory) }
+    }
+
+    /// After the commit: the intent is no longer needed. Not synced: an
+    /// intent that survives names files the index knows, and adopting
+    /// them again changes nothing.
+    func finish() {
+        if renamed { unlink(intentPath) }
+    }
+
+    /// After a failure: staged files go; renamed ones stay for adoption.
+    mutating func abandon() {
+        discard(since: 0)
+    }
+
+    private mutating func makeDirectories(_ directory: String) throws(StoreError) {
+        guard !knownDirectories.contains(directory) else { return }
+        var missing: [String] = []
+        var current = directory
+        while !FileSystem.exists(current), current.count > output.directory.count {
+            missing.append(current)
+            current = (current as NSString).deletingLastPathComponent
+        }
+        for path in missing.reversed() {
+            if mkdir(path, 0o755) != 0, errno != EEXIST {
+                throw .io(path: path, errno: errno, message: "cannot create directory")
+            }
+            createdDirectories.append(path)
+        }
+        knownDirectories.insert(directory)
+    }
+}
