@@ -17,7 +17,7 @@ extension TidingsState {
         while try newest.step() {
             guard let path = newest.text(0), let bytes = FileSystem.read(output.directory + "/" + path),
                   let object = try? JSONSerialization.jsonObject(with: Data(bytes)) else { continue }
-            objects.append(object)
+            objects.append(Self.withoutNulls(object))
         }
         let document: [String: Any] = [
             "version": "https://jsonfeed.org/version/1.1",
@@ -38,4 +38,21 @@ extension TidingsState {
     }
 
     public static let mergedFeedName = "feed.json"
+
+    /// JSON Feed 1.1 types its optional members as strings (or arrays,
+    /// objects, numbers): a reader expects an absent member, not `null`.
+    /// Article files keep their documented explicit nulls; the merged
+    /// feed, read by JSON Feed readers, leaves them out, in items, authors
+    /// and attachments alike. `_tidings` is Tidings' own and stays as it is.
+    static func withoutNulls(_ value: Any) -> Any {
+        if let object = value as? [String: Any] {
+            var out: [String: Any] = [:]
+            for (key, member) in object where !(member is NSNull) {
+                out[key] = key == "_tidings" ? member : withoutNulls(member)
+            }
+            return out
+        }
+        if let array = value as? [Any] { return array.map(withoutNulls) }
+        return value
+    }
 }

@@ -190,12 +190,8 @@ extension TidingsState {
         }
     }
 
-    /// Encodes an article and stages its file in the group.
+    /// Stages an article's file in the group.
     func stage(_ article: Article, at path: String, in group: inout WriteGroup) throws(StoreError) {
-        let bytes: [UInt8]
-        do { bytes = [UInt8](try group.output.articleEncoder.encode(article)) + [0x0A] } catch {
-            throw .encoding("article \(article.id): \(error)")
-        }
-        try group.stage(bytes, at: path)
+        try group.stage(article.fileBytes(), at: path)
     }
 }

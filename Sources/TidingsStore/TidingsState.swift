@@ -41,7 +41,6 @@ public final class TidingsState {
         /// Journal times never go backwards, so each day's file holds one
         /// run of seqs even when polls that began earlier commit later.
         var lastJournalTime = Date.distantPast
-        let articleEncoder = Article.encoder()
         /// Shared with hook delivery: events up to here are in synced journal lines.
         let progress = JournalProgress()
 

@@ -117,9 +117,11 @@ struct WriteGroup {
         if renamed { unlink(intentPath) }
     }
 
-    /// After a failure: staged files go; renamed ones stay for adoption.
+    /// After a failure: staged files go; renamed ones stay for adoption,
+    /// with the intent that names them.
     mutating func abandon() {
         discard(since: 0)
+        if !renamed { unlink(intentPath) }
     }
 
     private mutating func makeDirectories(_ directory: String) throws(StoreError) {

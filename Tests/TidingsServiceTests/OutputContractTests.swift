@@ -167,6 +167,18 @@ import Glibc
             print(json.dumps({"version": feed.version, "title": feed.title,
                               "items": [{"id": i.id, "title": i.title, "url": i.url} for i in feed.items]}))
             """
+        // JSON Feed 1.1 types its members: an absent one is left out, never
+        // null (a strict reader rejects `"summary": null`).
+        let merged = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: root + "/out/feed.json"))) as? [String: Any])
+        func nulls(_ value: Any, at path: String) -> [String] {
+            if value is NSNull { return [path] }
+            if let object = value as? [String: Any] {
+                return object.filter { $0.key != "_tidings" }.flatMap { nulls($0.value, at: path + "." + $0.key) }
+            }
+            if let array = value as? [Any] { return array.enumerated().flatMap { nulls($0.element, at: path + "[\($0.offset)]") } }
+            return []
+        }
+        #expect(nulls(merged, at: "feed").isEmpty, "\(nulls(merged, at: "feed").prefix(5))")
         let read = try CommandLineTests.run("/usr/bin/env", ["python3", "-c", script, root + "/out/feed.json"])
         try #require(read.status == 0, "jsonfeed-util: \(read.err) (make judges installs it)")
         let result = try #require(try JSONSerialization.jsonObject(with: Data(read.out.utf8)) as? [String: Any])
