@@ -36,7 +36,8 @@ let package = Package(
         .target(name: "TidingsParsing", dependencies: ["TidingsModel", "CLibXML2"],
                 exclude: ["XML/generate-entity-table.py"]),
         // Configuration and the version, shared by both executables, with no
-        // network or C code: the CLI needs them without linking libcurl.
+        // network or C code. (The CLI links libcurl all the same: `add` and
+        // `poll` fetch through the daemon's engine.)
         .target(name: "TidingsConfiguration", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "TidingsFetching", dependencies: ["CCurl", "TidingsConfiguration"]),
         .target(name: "TidingsStore", dependencies: ["TidingsModel", "CSQLite"]),

@@ -2,7 +2,7 @@ import Foundation
 
 /// The article model v1: one JSON object per article, JSON Feed 1.1 item keys
 /// plus the `_tidings` extension. This is the public file format; see
-/// docs/article-format.md and schema/article.v1.schema.json.
+/// docs/article-format.md and docs/article.v1.schema.json.
 public struct Article: Codable, Sendable, Hashable {
     /// Stable identifier derived from the dedup key (see `ArticleIdentity`).
     public var id: String

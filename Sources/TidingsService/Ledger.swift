@@ -29,9 +29,6 @@ public actor Ledger {
     /// How far the journal files are synced: hook delivery runs up to here.
     public nonisolated let journalProgress: JournalProgress
 
-    /// The most one group takes: past these, the rest waits for the next.
-    static let groupFeeds = 64
-    static let groupArticles = 5_000
 
     private var queue: [(change: TidingsState.Change, done: CheckedContinuation<Result<TidingsState.Summary, StoreError>, Never>)] = []
     private var drainScheduled = false
@@ -84,7 +81,7 @@ public actor Ledger {
         for item in queue {
             if case .articles(let entries, _, _, _) = item.change { articles += entries.count }
             count += 1
-            if count >= Self.groupFeeds || articles >= Self.groupArticles { break }
+            if count >= TidingsState.groupFeeds || articles >= TidingsState.groupArticles { break }
         }
         let group = Array(queue.prefix(count))
         queue.removeFirst(count)

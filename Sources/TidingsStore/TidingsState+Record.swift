@@ -11,6 +11,12 @@ extension TidingsState {
         case feed(FeedRecord)
     }
 
+    /// The most one group takes (`Ledger`): past these, the rest waits for
+    /// the next. Enough to pay one sync for thousands of articles; few
+    /// enough that a group's staged files and its transaction stay small.
+    public static let groupFeeds = 64
+    public static let groupArticles = 5_000
+
     /// Makes a group of polls' changes durable together: one transaction,
     /// one sync of the staged files, one commit that is durable when it
     /// returns, then the journal lines (docs/durability.md). Each change

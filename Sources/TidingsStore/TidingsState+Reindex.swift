@@ -26,8 +26,12 @@ extension TidingsState {
         var feeds: [String: TidingsMeta.FeedRef] = [:]
         let root = output.directory + "/articles"
         let decoder = JSONDecoder()
-        var journaled = Set(output.journal.events(since: 0).filter { $0.event == .created }.map(\.id))
+        let kept = output.journal.events(since: 0)
+        var journaled = Set(kept.filter { $0.event == .created }.map(\.id))
         for event in try unwrittenJournalEvents() where event.event == .created { journaled.insert(event.id) }
+        // Older day files may have been removed (`journal_retention_days`):
+        // an article first seen before the oldest line kept had its line there.
+        let horizon = kept.first.flatMap { $0.seq > 1 ? $0.at : nil } ?? .distantPast
         try db.transaction { () throws(StoreError) in
             try db.execute("DELETE FROM articles; DELETE FROM article_keys; DELETE FROM article_sources;")
             let q = try Queries(db)
@@ -40,7 +44,7 @@ extension TidingsState {
                 }
                 try q.insertArticle(article, path: path, rank: Article.richness(of: article.entry))
                 try index(article, q: q)
-                if !journaled.contains(article.id) {
+                if !journaled.contains(article.id), article.tidings.firstSeen >= horizon {
                     try journalEvent(.created, id: article.id, path: path, feedID: article.tidings.feed.id, q: q)
                 }
                 let meta = article.tidings

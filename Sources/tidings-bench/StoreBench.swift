@@ -5,9 +5,11 @@ import TidingsStore
 import TidingsTestSupport
 
 /// The index at scale: a million articles recorded through the real store
-/// (files written, fsynced and renamed; index rows, keys, sources and
-/// journal events committed), in polls of `--per-feed` items from feeds
-/// that share a tenth of their stories with a neighbour. Dedup lookups
+/// as the daemon records them (`TidingsState.apply`, a group of polls made
+/// durable together: files staged, one syncfs, renames, directory fsyncs,
+/// a durable commit, journal lines synced), in polls of `--per-feed` items
+/// from feeds that share a tenth of their stories with a neighbour, grouped
+/// as the ledger groups them (up to 64 feeds or 5,000 articles). Dedup lookups
 /// per second are measured by polling again, unchanged, the first 100,000
 /// articles when the index holds them and the last 100,000 when it holds
 /// all: what an unchanged poll costs at either size. Then `tidings reindex`
@@ -28,18 +30,27 @@ struct StoreBench: ParsableCommand {
         let feeds = articles / perFeed
         let day = Date(timeIntervalSince1970: 1_795_000_000)
         print("store benchmark: \(articles) sightings, \(feeds) feeds of \(perFeed) items (every tenth a neighbour's story), "
-              + "release build, real files with fsync")
+              + "release build, real files, durable in groups")
 
         var recorded = Measurement(wall: 0, cpu: 0)
         var early: Measurement?
-        for f in 0..<feeds {
-            let entries = Self.entries(feed: f, perFeed: perFeed)
-            let m = try Measurement.of { _ = try store.record(entries, feed: Self.feed(f), at: day) }
+        let perGroup = max(1, min(TidingsState.groupFeeds, TidingsState.groupArticles / perFeed))
+        var reported = 0
+        for first in stride(from: 0, to: feeds, by: perGroup) {
+            let group = first..<min(feeds, first + perGroup)
+            let changes = group.map { f in
+                TidingsState.Change.articles(Self.entries(feed: f, perFeed: perFeed), feed: Self.feed(f), at: day, then: nil)
+            }
+            let m = try Measurement.of {
+                for result in store.apply(changes) { _ = try result.get() }
+            }
             recorded.wall += m.wall
             recorded.cpu += m.cpu
-            if (f + 1) * perFeed == slice { early = try lookups(store, feeds: 0..<(slice / perFeed), at: day) }
-            if (f + 1) % max(1, feeds / 20) == 0 {
-                print("  recorded \((f + 1) * perFeed) articles, \(format(recorded.wall, 0)) s")
+            let done = group.upperBound * perFeed
+            if early == nil, done >= slice { early = try lookups(store, feeds: 0..<(slice / perFeed), at: day) }
+            if done / max(1, articles / 20) > reported {
+                reported = done / max(1, articles / 20)
+                print("  recorded \(done) articles, \(format(recorded.wall, 0)) s")
             }
         }
         let late = try lookups(store, feeds: (feeds - slice / perFeed)..<feeds, at: day)
@@ -64,13 +75,20 @@ struct StoreBench: ParsableCommand {
         print("state database: \(format(Double(size) / 1_048_576, 1)) MB (\(format(Double(size) / Double(distinct), 0)) bytes an article)")
     }
 
-    /// Polls feeds again with nothing changed: every entry is a lookup
-    /// (keys, row, source, a stat of the file) and nothing is written.
+    /// Polls feeds again with nothing changed, in groups: every entry is
+    /// a lookup (keys, row, source, a stat of the file) and nothing is written.
     private func lookups(_ store: TidingsState, feeds: Range<Int>, at day: Date) throws -> Measurement {
-        try Measurement.of {
-            for f in feeds {
-                let summary = try store.record(Self.entries(feed: f, perFeed: perFeed), feed: Self.feed(f), at: day)
-                guard summary.unchanged == perFeed else { throw BenchError("feed \(f) was not unchanged: \(summary)") }
+        let perGroup = max(1, min(TidingsState.groupFeeds, TidingsState.groupArticles / perFeed))
+        return try Measurement.of {
+            for first in stride(from: feeds.lowerBound, to: feeds.upperBound, by: perGroup) {
+                let group = first..<min(feeds.upperBound, first + perGroup)
+                let changes = group.map { f in
+                    TidingsState.Change.articles(Self.entries(feed: f, perFeed: perFeed), feed: Self.feed(f), at: day, then: nil)
+                }
+                for (f, result) in zip(group, store.apply(changes)) {
+                    let summary = try result.get()
+                    guard summary.unchanged == perFeed else { throw BenchError("feed \(f) was not unchanged: \(summary)") }
+                }
             }
         }
     }

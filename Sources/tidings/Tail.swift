@@ -10,7 +10,10 @@ struct Tail: AsyncParsableCommand {
         discussion: """
             Reads OUTPUT/journal/*.jsonl, the files the daemon appends to (docs/journal.md). \
             A consumer keeps the last seq it handled and resumes with --since SEQ; --follow \
-            keeps printing events as the daemon commits them.
+            keeps printing events as the daemon commits them. Day files older than \
+            journal_retention_days are removed by the daemon: a --since older than the oldest \
+            event kept is refused (exit 65), since the events between are gone; resync from \
+            the article files then.
             """)
 
     @Option(name: .customLong("output-dir"),
@@ -31,6 +34,12 @@ struct Tail: AsyncParsableCommand {
         guard follow || FileManager.default.fileExists(atPath: outputDirectory) else {
             throw CLIError("no output directory at \(outputDirectory): is --output-dir right?")
         }
+        // Events after `since` that were removed with old day files: a
+        // silent gap would leave the consumer believing it saw them all.
+        if let first = files.firstSeq(), first > since + 1 {
+            warn(RemovedEvents(since: since, first: first).description)
+            throw ExitCode(65)  // EX_DATAERR
+        }
         var reader = JournalFiles.Reader(files: files, since: since)
         repeat {
             for event in reader.next() { print(json ? JournalFiles.line(event) : Self.text(event)) }
@@ -41,5 +50,16 @@ struct Tail: AsyncParsableCommand {
 
     static func text(_ e: JournalEvent) -> String {
         [String(e.seq), Timestamp.format(e.at), e.event.rawValue, e.id, e.feedID ?? "-", e.path].joined(separator: "\t")
+    }
+}
+
+/// `--since` names events the journal no longer holds.
+struct RemovedEvents: Error, CustomStringConvertible {
+    let since: Int64
+    let first: Int64
+
+    var description: String {
+        "events \(since + 1) to \(first - 1) were removed from the journal (journal_retention_days); "
+            + "the oldest kept is \(first): resync from the article files, then resume with --since \(first - 1)"
     }
 }

@@ -196,4 +196,27 @@ import Glibc
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(own.out.utf8)) as? [String: Any])
         #expect((parsed["items"] as? [[String: Any]])?.map { $0["title"] as? String } == items.map { $0["title"] })
     }
+
+    /// A consumer that asks for events the journal no longer holds is told
+    /// so, instead of being handed a silent gap.
+    @Test func tailSinceARemovedEventSaysSoInsteadOfPrintingAGap() throws {
+        let root = TestPaths.temporaryDirectory("tidings-tail-removed")
+        let directory = root + "/out/journal"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // Day files from seq 3 on: seqs 1 and 2 went with an older day.
+        let lines = (3...4).map { seq in
+            "{\"at\":\"2026-11-02T10:00:0\(seq)Z\",\"event\":\"created\",\"feed_id\":\"aaaaaaaaaaaaaaaa\","
+                + "\"id\":\"\(String(repeating: "\(seq)", count: 32))\",\"path\":\"articles/2026/11/02/\(seq).json\",\"seq\":\(seq)}\n"
+        }
+        try lines.joined().write(toFile: directory + "/2026-11-02.jsonl", atomically: true, encoding: .utf8)
+
+        let behind = try CommandLineTests.run(Self.cli, ["tail", "--since", "0", "--output-dir", root + "/out"])
+        #expect(behind.status == 65)
+        #expect(behind.out.isEmpty)
+        #expect(behind.err.contains("events 1 to 2 were removed"), "\(behind.err)")
+        #expect(behind.err.contains("resync from the article files"))
+        let current = try CommandLineTests.run(Self.cli, ["tail", "--since", "2", "--output-dir", root + "/out"])
+        #expect(current.status == 0)
+        #expect(current.lines.map { $0.split(separator: "\t").first.map(String.init) } == ["3", "4"])
+    }
 }

@@ -162,4 +162,42 @@ import TidingsTestSupport
         let titles = (object["items"] as? [[String: Any]])?.map { $0["title"] as? String }
         #expect(titles == ["Story 5", "Story 4", "Story 3"])
     }
+
+    /// Day files named `days` ago, holding the seqs given, as a daemon
+    /// running over those days would have left them.
+    static func writeHistory(_ root: String, _ days: [(daysAgo: Int, seqs: [Int64])], now: Date) throws {
+        let directory = root + "/out/journal"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for (ago, seqs) in days {
+            let at = now.addingTimeInterval(-Double(ago) * 86_400)
+            let text = seqs.map { seq in
+                JournalFiles.line(JournalEvent(seq: seq, event: .created, id: String(format: "%032x", seq),
+                                               path: "articles/x/\(seq).json", feedID: "aaaaaaaaaaaaaaaa", at: at)) + "\n"
+            }.joined()
+            try text.write(toFile: directory + "/" + Timestamp.format(at).prefix(10) + ".jsonl", atomically: true, encoding: .utf8)
+        }
+    }
+
+    @Test func oldJournalDaysAreRemovedButNeverTheNewestNorOneAHookStillNeeds() throws {
+        let root = TestPaths.temporaryDirectory()
+        let now = Date()
+        try Self.writeHistory(root, [(100, [1, 2]), (50, [3]), (10, [4]), (0, [5])], now: now)
+        let s = try store(root)
+        let journal = JournalFiles(outputDirectory: root + "/out")
+        // A hook that has run up to seq 2 holds back the file with seq 3.
+        try s.setHookCursor(2)
+        #expect(try s.pruneJournal(olderThanDays: 30, at: now).count == 1)
+        #expect(journal.firstSeq() == 3)
+        try s.setHookCursor(5)
+        #expect(try s.pruneJournal(olderThanDays: 30, at: now).count == 1)
+        #expect(journal.firstSeq() == 4)
+        #expect(journal.events(since: 0).map(\.seq) == [4, 5])
+        // Zero keeps everything; the newest file stays however old it is.
+        #expect(try s.pruneJournal(olderThanDays: 0, at: now).isEmpty)
+        #expect(try s.pruneJournal(olderThanDays: 1, at: now.addingTimeInterval(400 * 86_400)).count == 1)
+        #expect(journal.files().count == 1 && journal.firstSeq() == 5)
+        // The sequence goes on after what the files held.
+        _ = try s.record(items(1...1), feed: wire, at: now)
+        #expect(journal.events(since: 0).map(\.seq) == [5, 6])
+    }
 }
