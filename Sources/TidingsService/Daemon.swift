@@ -50,11 +50,10 @@ public final class Daemon: Sendable {
         }
     }
 
-    /// Adds the feeds of a list file that are not followed yet.
+    /// Adds the feeds of a list file that are not followed yet, in one
+    /// transaction (one durable commit, not one per feed).
     public func importFeedList(_ path: String) async throws -> Int {
-        var added = 0
-        for url in try FeedList.read(path) where try await ledger.add(url: url) { added += 1 }
-        return added
+        try await ledger.add(urls: try FeedList.read(path))
     }
 
     /// Polls every enabled feed once, whether due or not. Cancelling the

@@ -125,7 +125,10 @@ public actor Ledger {
 
     public func feeds() throws(StoreError) -> [FeedRecord] { try state.all() }
 
-    public func add(url: String) throws(StoreError) -> Bool { try state.add(url: url).1 }
+    /// Follows the feeds not followed yet; returns how many were added.
+    public func add(urls: [String]) throws(StoreError) -> Int {
+        try state.importFeeds(urls.map { TidingsState.Imported(url: $0, title: nil, homePageURL: nil, category: nil) })
+    }
 
     public func find(_ urlOrID: String) throws(StoreError) -> FeedRecord? { try state.find(urlOrID) }
 
