@@ -19,8 +19,8 @@ public actor Ledger {
     deinit { executor.stop() }
 
     /// Parses a dead process left unfinished, sorted at start into crashes
-    /// and deaths from outside (see `TidingsState.recoverInterruptedParses`).
-    public nonisolated let interruptedParses: TidingsState.Recovery
+    /// and deaths from outside (see `ParseQuarantine.recover`).
+    public nonisolated let interruptedParses: ParseQuarantine.Recovery
 
     /// The index rebuilt from the article files at start, when the state
     /// database was corrupt (set aside) or missing beside existing files.
@@ -44,7 +44,7 @@ public actor Ledger {
                                                     ?? "the index was missing beside existing article files")
         rebuilt?.setAside = setAside?.path
         rebuiltIndex = rebuilt
-        interruptedParses = try state.recoverInterruptedParses(crashedFeeds: crashedFeeds)
+        interruptedParses = try ParseQuarantine.recover(state, crashedFeeds: crashedFeeds)
         guard let progress = state.journalProgress else { throw .notFound("the state has no output") }
         journalProgress = progress
     }

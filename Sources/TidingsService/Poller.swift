@@ -175,7 +175,7 @@ public struct Poller: Sendable {
     /// Parses with a mark in the state around it and the feed's id in the
     /// crash note: if this process crashes in the parse, the next start
     /// finds both and counts it against this document (see
-    /// `TidingsState.recoverInterruptedParses`).
+    /// `ParseQuarantine.recover`).
     private func parse(_ response: FetchResponse, feed: FeedRecord, bodyHash: String,
                        log: Logger) throws(ParseError) -> FeedDocument {
         let marks = ParseMarks(stateDirectory: configuration.stateDirectory)

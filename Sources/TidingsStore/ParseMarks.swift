@@ -6,7 +6,7 @@ import Glibc
 /// A parse in progress leaves a mark: `STATE/parsing/<feed id>`, holding
 /// the body's hash and when the parse began. A process that dies during
 /// the parse leaves it behind, and the next start counts it
-/// (`TidingsState.recoverInterruptedParses`).
+/// (`ParseQuarantine.recover` in the service).
 ///
 /// Files, not rows: a mark is made and cleared around every parse, and in
 /// the database it would wait behind the group of article writes in
@@ -46,7 +46,7 @@ public struct ParseMarks: Sendable {
         }
     }
 
-    func removeAll() {
+    public func removeAll() {
         for mark in all() { clear(feedID: mark.feedID) }
     }
 }

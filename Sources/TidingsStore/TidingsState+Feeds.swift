@@ -153,51 +153,12 @@ extension TidingsState {
         ParseMarks(stateDirectory: stateDirectory).all().map { ($0.feedID, $0.bodyHash, $0.startedAt) }
     }
 
-    /// What a dead process's parse marks came to.
-    public struct Recovery: Sendable {
-        /// Feeds whose parse the process crashed in, with the new count.
-        public var counted: [FeedRecord] = []
-        /// Feeds whose parse was cut short by a death that was not a crash
-        /// of that parse (killed from outside): not held against them.
-        public var discarded: [String] = []
-    }
-
-    /// Turns the marks a dead process left behind into crash counts, at
-    /// start and before anything polls. Only a mark whose feed is in
-    /// `crashedFeeds` (the process's crash note named it) counts; a feed
-    /// whose same document crashed the process twice in a row is
-    /// quarantined. Every mark is consumed.
-    public func recoverInterruptedParses(crashedFeeds: Set<String>, at now: Date = Date()) throws(StoreError) -> Recovery {
-        try db.transaction { () throws(StoreError) -> Recovery in
-            var recovery = Recovery()
-            for mark in parseMarks() {
-                guard crashedFeeds.contains(mark.feedID) else {
-                    recovery.discarded.append(mark.feedID)
-                    continue
-                }
-                guard var feed = try query("WHERE id = ?1", [.text(mark.feedID)]).first else { continue }
-                if feed.parseCrashHash == mark.bodyHash {
-                    feed.parseCrashes += 1
-                } else {
-                    feed.parseCrashes = 1
-                    feed.parseCrashHash = mark.bodyHash
-                }
-                if feed.parseCrashes >= Self.crashesBeforeQuarantine {
-                    feed.quarantinedHash = mark.bodyHash
-                    feed.quarantineReason = "quarantined: the process crashed \(feed.parseCrashes) times in a row "
-                        + "while parsing this document (last noticed \(Timestamp.format(now))); "
-                        + "not parsed again until it changes or 'tidings poll' asks"
-                }
-                try save(feed)
-                recovery.counted.append(feed)
-            }
-            ParseMarks(stateDirectory: stateDirectory).removeAll()
-            return recovery
+    /// Saves several feeds' rows in one transaction.
+    public func save(_ records: [FeedRecord]) throws(StoreError) {
+        try db.transaction { () throws(StoreError) in
+            for record in records { try save(record) }
         }
     }
-
-    /// Deaths in a row during the parse of one document before it is quarantined.
-    public static let crashesBeforeQuarantine = 2
 
     private func query(_ clause: String, _ values: [Statement.Value]) throws(StoreError) -> [FeedRecord] {
         let stmt = try db.prepare("""

@@ -26,7 +26,7 @@ import Glibc
         let fixture = DaemonFixture()
         let daemon = try fixture.daemon()
         defer { daemon.shutdown() }
-        _ = try await Ledger(configuration: fixture.configuration).add(url: server.baseURL + "/feed")
+        _ = try await Ledger(configuration: fixture.configuration).add(urls: [server.baseURL + "/feed"])
         _ = try await daemon.pollOnce()
 
         let stop = Atomic(false)

@@ -21,7 +21,7 @@ import TidingsTestSupport
         let fixture = DaemonFixture()
         let daemon = try fixture.daemon()
         defer { daemon.shutdown() }
-        _ = try await Ledger(configuration: fixture.configuration).add(url: server.baseURL + "/feed")
+        _ = try await Ledger(configuration: fixture.configuration).add(urls: [server.baseURL + "/feed"])
         let first = try await daemon.pollOnce()
         let second = try await daemon.pollOnce()
         #expect(first.newArticles == 2)
@@ -39,7 +39,7 @@ import TidingsTestSupport
         let fixture = DaemonFixture()
         let daemon = try fixture.daemon()
         defer { daemon.shutdown() }
-        _ = try await Ledger(configuration: fixture.configuration).add(url: server.baseURL)
+        _ = try await Ledger(configuration: fixture.configuration).add(urls: [server.baseURL])
         _ = try await daemon.pollOnce()
         version.withLock { $0 = 2 }
         let summary = try await daemon.pollOnce()
@@ -62,8 +62,8 @@ import TidingsTestSupport
         let daemon = try fixture.daemon()
         defer { daemon.shutdown() }
         let ledger = try Ledger(configuration: fixture.configuration)
-        for path in ["/good", "/html", "/missing"] { _ = try await ledger.add(url: server.baseURL + path) }
-        _ = try await ledger.add(url: closedURL)
+        for path in ["/good", "/html", "/missing"] { _ = try await ledger.add(urls: [server.baseURL + path]) }
+        _ = try await ledger.add(urls: [closedURL])
         let summary = try await daemon.pollOnce()
         #expect(summary.polled == 4 && summary.failed == 3 && summary.newArticles == 1)
 

@@ -33,7 +33,7 @@ import TidingsTestSupport
         }
 
         func add(_ url: String) async throws -> FeedRecord {
-            _ = try await ledger.add(url: url)
+            _ = try await ledger.add(urls: [url])
             return try #require(try await ledger.find(url))
         }
 
