@@ -71,7 +71,9 @@ public final class Daemon: Sendable {
         defer { hooks?.stop() }
         return try await withTaskCancellationHandler {
             let summary = try await pollRound(all: true, only: feedIDs, heartbeat: {})
-            if let hooks { await hooks.waitUntilDelivered(upTo: try await ledger.lastJournalSeq()) }
+            // Hooks run up to the synced end of the journal: a round whose
+            // lines could not be written (a full disk) must not wait for ever.
+            if let hooks { await hooks.waitUntilDelivered(upTo: ledger.journalProgress.syncedSeq) }
             return summary
         } onCancel: {
             client.shutdown()

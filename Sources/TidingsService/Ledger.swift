@@ -117,8 +117,6 @@ public actor Ledger {
 
     public func articleCount() throws(StoreError) -> Int { try state.count() }
 
-    public func lastJournalSeq() throws(StoreError) -> Int64 { try state.lastJournalSeq() }
-
     public func recordRound(_ summary: PollSummary) throws(StoreError) {
         try state.setLastRound(summary.description)
     }

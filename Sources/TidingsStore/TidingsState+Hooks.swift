@@ -43,8 +43,7 @@ extension TidingsState {
     /// given so far: it is not run for the whole history.
     public func startHookCursorIfNeeded() throws(StoreError) -> Int64 {
         if let cursor = try hookCursor() { return cursor }
-        let last = try db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'journal'")
-        let seq = try last.step() ? last.int(0) ?? 0 : 0
+        let seq = try lastJournalSeq()
         try setHookCursor(seq)
         return seq
     }

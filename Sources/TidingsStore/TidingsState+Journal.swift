@@ -74,7 +74,7 @@ extension TidingsState {
     }
 
     /// The highest seq ever given (written out or not); 0 for none.
-    public func lastJournalSeq() throws(StoreError) -> Int64 {
+    func lastJournalSeq() throws(StoreError) -> Int64 {
         let stmt = try db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'journal'")
         return try stmt.step() ? stmt.int(0) ?? 0 : max(0, output?.journalWrittenSeq ?? 0)
     }

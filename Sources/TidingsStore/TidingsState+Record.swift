@@ -137,7 +137,7 @@ extension TidingsState {
         try q.insertArticle(article, path: path, rank: s.rank)
         try q.saveSource(s)
         try q.register(s.keys, for: s.id)
-        try stage(article, at: path, in: &group)
+        try stage(article, at: path, in: &group, isNew: true)
         try journalEvent(.created, id: s.id, path: path, feedID: s.feed.id, q: q)
     }
 
@@ -197,7 +197,7 @@ extension TidingsState {
     }
 
     /// Stages an article's file in the group.
-    func stage(_ article: Article, at path: String, in group: inout WriteGroup) throws(StoreError) {
-        try group.stage(article.fileBytes(), at: path)
+    func stage(_ article: Article, at path: String, in group: inout WriteGroup, isNew: Bool = false) throws(StoreError) {
+        try group.stage(article.fileBytes(), at: path, isNew: isNew)
     }
 }

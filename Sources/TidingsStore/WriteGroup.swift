@@ -54,9 +54,11 @@ struct WriteGroup {
         return FileSystem.read(absolute(relative))
     }
 
-    /// Stages `bytes` for `relative`; nothing when the file already holds them.
-    mutating func stage(_ bytes: [UInt8], at relative: String) throws(StoreError) {
-        if read(relative) == bytes { return }
+    /// Stages `bytes` for `relative`; nothing when the file already holds
+    /// them. `isNew`: the index has no such file, so it is not read first
+    /// (a file a lost commit left is adopted at start, before any poll).
+    mutating func stage(_ bytes: [UInt8], at relative: String, isNew: Bool = false) throws(StoreError) {
+        if !isNew, read(relative) == bytes { return }
         try makeDirectories((absolute(relative) as NSString).deletingLastPathComponent)
         latest[relative] = staged.count
         staged.append((relative, bytes))

@@ -26,6 +26,7 @@ struct StoreBench: ParsableCommand {
     func run() throws {
         let root = directory ?? NSTemporaryDirectory() + "tidings-store-bench-\(getpid())"
         defer { if directory == nil { try? FileManager.default.removeItem(atPath: root) } }
+        let floor = try Self.fileSystemFloor(root + "/floor", files: min(articles, 20_000))
         let store = try TidingsState(stateDirectory: root + "/state", outputDirectory: root + "/out")
         let feeds = articles / perFeed
         let day = Date(timeIntervalSince1970: 1_795_000_000)
@@ -73,6 +74,40 @@ struct StoreBench: ParsableCommand {
         print(pad("tidings reindex of \(distinct) files", 44) + pad(format(reindex.wall, 1), 10)
               + pad(format(Double(distinct) / reindex.wall, 0), 12))
         print("state database: \(format(Double(size) / 1_048_576, 1)) MB (\(format(Double(size) / Double(distinct), 0)) bytes an article)")
+        print("the file system's floor, same directory tree, no sync at all: create, write 2 KB and rename "
+              + "\(floor.files) files: \(format(floor.oneThread, 0))/s on one thread, \(format(floor.eightThreads, 0))/s on eight")
+    }
+
+    /// What the file system alone allows: files created, written and renamed
+    /// into one directory, without any sync, on one thread and on eight
+    /// (as the store writes a group's files). A store that writes a file a
+    /// sighting cannot record faster than this; on a file system that has
+    /// freed many inodes, creating one is most of the cost.
+    static func fileSystemFloor(_ directory: String, files: Int) throws -> (files: Int, oneThread: Double, eightThreads: Double) {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let bytes = [UInt8](repeating: 0x61, count: 2048)
+        func run(_ threads: Int, _ label: String) throws -> Double {
+            let staging = directory + "/\(label)-staging", target = directory + "/\(label)"
+            for d in [staging, target] { try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true) }
+            let t0 = Date()
+            let done = DispatchSemaphore(value: 0)
+            for worker in 0..<threads {
+                Thread {
+                    defer { done.signal() }
+                    for i in stride(from: worker, to: files, by: threads) {
+                        let temp = staging + "/\(i).tmp"
+                        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+                        guard fd >= 0 else { continue }
+                        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                        close(fd)
+                        rename(temp, target + "/\(i).json")
+                    }
+                }.start()
+            }
+            for _ in 0..<threads { done.wait() }
+            return Double(files) / Date().timeIntervalSince(t0)
+        }
+        return (files, try run(1, "one"), try run(8, "eight"))
     }
 
     /// Polls feeds again with nothing changed, in groups: every entry is
