@@ -31,20 +31,7 @@ extension TidingsState {
         do {
             try db.execute("BEGIN IMMEDIATE")
             try releaseWrittenJournalEvents()
-            let q = try Queries(db)
-            for (i, change) in changes.enumerated() {
-                let mark = group.mark
-                try db.execute("SAVEPOINT poll")
-                do {
-                    results[i] = .success(try applyOne(change, q: q, group: &group))
-                    try db.execute("RELEASE poll")
-                } catch {
-                    try db.execute("ROLLBACK TO poll")
-                    try db.execute("RELEASE poll")
-                    group.discard(since: mark)
-                    results[i] = .failure(error)
-                }
-            }
+            try decide(changes, into: &results, group: &group)
             try group.makeDurable()
             try db.execute("COMMIT")
             group.finish()
@@ -61,6 +48,28 @@ extension TidingsState {
         // reports the error (`Ledger.finishRound`).
         try? flushJournal()
         return results
+    }
+
+    /// Step 1 of a group: each change in a savepoint of its own. The
+    /// statements are finalized when this returns, before the commit: an
+    /// active statement at `COMMIT` keeps SQLite from checkpointing, and the
+    /// WAL then grows with every group.
+    private func decide(_ changes: [Change], into results: inout [Result<Summary, StoreError>],
+                        group: inout WriteGroup) throws(StoreError) {
+        let q = try Queries(db)
+        for (i, change) in changes.enumerated() {
+            let mark = group.mark
+            try db.execute("SAVEPOINT poll")
+            do {
+                results[i] = .success(try applyOne(change, q: q, group: &group))
+                try db.execute("RELEASE poll")
+            } catch {
+                try db.execute("ROLLBACK TO poll")
+                try db.execute("RELEASE poll")
+                group.discard(since: mark)
+                results[i] = .failure(error)
+            }
+        }
     }
 
     /// Records one poll's entries as a group of its own.
