@@ -63,6 +63,10 @@ extension TidingsState {
         let output = try writer()
         let intent = output.staging + "/" + WriteGroup.intentName
         guard let listed = FileSystem.read(intent) else { return }
+        // An empty index beside article files is rebuilt from all of them
+        // (`IndexRecovery`), these included; the intent is dropped at the
+        // next start, when adopting it finds them all indexed.
+        guard try count() > 0 else { return }
         // A partial last line names no file that exists: it is skipped.
         let paths = listed.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
             .filter { $0.hasPrefix("articles/") && $0.hasSuffix(".json") }
@@ -77,10 +81,7 @@ extension TidingsState {
                 guard let row = try q.article(article.id) else {
                     try q.insertArticle(article, path: path, rank: Article.richness(of: article.entry))
                     try index(article, q: q)
-                    try journalEvent(.created, id: article.id, path: path, feedID: meta.feed.id, q: q)
-                    for source in meta.sources where source.feedID != meta.feed.id {
-                        try journalEvent(.sourceAdded, id: article.id, path: path, feedID: source.feedID, q: q)
-                    }
+                    try journalCreation(of: article, at: path, q: q)
                     continue
                 }
                 guard row.path == path, !row.expired else { continue }

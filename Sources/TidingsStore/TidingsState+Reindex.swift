@@ -45,7 +45,7 @@ extension TidingsState {
                 try q.insertArticle(article, path: path, rank: Article.richness(of: article.entry))
                 try index(article, q: q)
                 if !journaled.contains(article.id), article.tidings.firstSeen >= horizon {
-                    try journalEvent(.created, id: article.id, path: path, feedID: article.tidings.feed.id, q: q)
+                    try journalCreation(of: article, at: path, q: q)
                 }
                 let meta = article.tidings
                 feeds[meta.feed.id] = feeds[meta.feed.id] ?? meta.feed
@@ -55,6 +55,17 @@ extension TidingsState {
         try flushJournal()
         result.feeds = feeds.values.sorted { $0.id < $1.id }
         return result
+    }
+
+    /// The events that made a file the journal never named: `created`,
+    /// and a `source_added` for each further feed it lists (as a group
+    /// that committed would have journaled them).
+    func journalCreation(of article: Article, at path: String, q: Queries) throws(StoreError) {
+        let meta = article.tidings
+        try journalEvent(.created, id: article.id, path: path, feedID: meta.feed.id, q: q)
+        for source in meta.sources where source.feedID != meta.feed.id {
+            try journalEvent(.sourceAdded, id: article.id, path: path, feedID: source.feedID, q: q)
+        }
     }
 
     /// Sources and keys of an article, from its file: its id (the hash of

@@ -94,29 +94,38 @@ import TidingsTestSupport
         let root = TestPaths.temporaryDirectory()
         let tenDaysAgo = Date().addingTimeInterval(-10 * 86_400)
         let other = FeedIdentity(id: "feed2", url: "https://example.org/feed", title: "Other", homePageURL: nil)
+        let earlier = Entry(guid: "0", url: "https://example.com/earlier", title: "Earlier")
         let story = Entry(guid: "1", url: "https://example.com/story", title: "One")
+        _ = try makeStore(root).record([earlier], feed: feed, at: tenDaysAgo)
+        // The state and the journal as they were before the group whose
+        // commit is lost; its files stay, with the intent it wrote first.
+        let saved = root + "/saved"
+        try FileManager.default.createDirectory(atPath: saved, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: root + "/state", toPath: saved + "/state")
+        try FileManager.default.copyItem(atPath: root + "/out/journal", toPath: saved + "/journal")
         do {
             let store = try makeStore(root)
-            _ = try store.record([story], feed: feed, at: tenDaysAgo)
-            _ = try store.record([story], feed: other, at: tenDaysAgo)
+            _ = try store.apply([.articles([story], feed: feed, at: tenDaysAgo, then: nil),
+                                 .articles([story], feed: other, at: tenDaysAgo, then: nil)])
         }
         let files = TestPaths.files(under: root + "/out/articles", suffix: ".json")
-        #expect(files.count == 1)
-        // The lost commit: a fresh state (journal files gone with it), the
-        // files in place, and the intent the group wrote before its renames.
-        try FileManager.default.removeItem(atPath: root + "/state")
-        try FileManager.default.removeItem(atPath: root + "/out/journal")
-        let relative = String(files[0].dropFirst((root + "/out/").count))
+        #expect(files.count == 2)
+        let lost = try #require(files.first { !$0.contains(ArticleIdentity.articleID(forKey: ArticleIdentity.linkKey("//example.com/earlier"))) })
+        let relative = String(lost.dropFirst((root + "/out/").count))
+        for (from, to) in [(saved + "/state", root + "/state"), (saved + "/journal", root + "/out/journal")] {
+            try FileManager.default.removeItem(atPath: to)
+            try FileManager.default.moveItem(atPath: from, toPath: to)
+        }
         try (relative + "\n").write(toFile: root + "/out/.staging/group.intent", atomically: false, encoding: .utf8)
         let before = modificationTimes(root)
 
         let store = try makeStore(root)
-        #expect(try store.count() == 1)
+        #expect(try store.count() == 2)
         #expect(modificationTimes(root) == before, "an adopted file was rewritten")
         #expect(!FileManager.default.fileExists(atPath: root + "/out/.staging/group.intent"))
         let events = JournalFiles(outputDirectory: root + "/out").events(since: 0)
-        #expect(events.map(\.event) == [.created, .sourceAdded])
-        #expect(events.map(\.path) == [relative, relative])
+        #expect(events.map(\.event) == [.created, .created, .sourceAdded])
+        #expect(events.dropFirst().map(\.path) == [relative, relative])
         // Polling it again finds it, unchanged, under its old date.
         let summary = try store.record([story], feed: feed, at: Date())
         #expect(summary.new == 0 && summary.unchanged == 1)
