@@ -200,4 +200,27 @@ import TidingsTestSupport
         _ = try s.record(items(1...1), feed: wire, at: now)
         #expect(journal.events(since: 0).map(\.seq) == [5, 6])
     }
+
+    /// A state rebuilt after retention removed old journal days does not
+    /// journal `created` again for articles first seen before the oldest
+    /// line kept: their lines were there, and went with their day.
+    @Test func aRebuildDoesNotJournalAgainWhatRetentionRemoved() throws {
+        let root = TestPaths.temporaryDirectory()
+        let now = Date()
+        do {
+            let s = try store(root)
+            _ = try s.record(items(1...2), feed: wire, at: now.addingTimeInterval(-100 * 86_400))
+        }
+        // Retention took the days holding seqs 1 and 2; seq 3 is kept.
+        try FileManager.default.removeItem(atPath: root + "/out/journal")
+        try Self.writeHistory(root, [(1, [3])], now: now)
+        try FileManager.default.removeItem(atPath: root + "/state")
+        let s = try store(root)
+        let report = try #require(try IndexRecovery.rebuild(state: s, reason: "test"))
+        #expect(report.articles == 2)
+        #expect(JournalFiles(outputDirectory: root + "/out").events(since: 0).map(\.seq) == [3])
+        // A file first seen after the oldest kept line, never journaled, gets its line.
+        _ = try s.record(items(3...3), feed: wire, at: now)
+        #expect(JournalFiles(outputDirectory: root + "/out").events(since: 0).map(\.event) == [.created, .created])
+    }
 }
