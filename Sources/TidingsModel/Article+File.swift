@@ -73,33 +73,34 @@ enum JSONTree {
         case .double(let d): out += Array(number(d).utf8)
         case .null: out += Array("null".utf8)
         case .array(let items):
-            out.append(UInt8(ascii: "["))
-            out.append(0x0A)
-            for (i, item) in items.enumerated() {
-                pad(&out, indent + 2)
-                write(item, to: &out, indent: indent + 2)
-                if i < items.count - 1 { out.append(UInt8(ascii: ",")) }
-                out.append(0x0A)
+            writeContainer("[", "]", count: items.count, to: &out, indent: indent) { i, out in
+                write(items[i], to: &out, indent: indent + 2)
             }
-            if items.isEmpty { out.append(0x0A) }
-            pad(&out, indent)
-            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            out.append(UInt8(ascii: "{"))
-            out.append(0x0A)
             let sorted = members.sorted { $0.0 < $1.0 }
-            for (i, (key, member)) in sorted.enumerated() {
-                pad(&out, indent + 2)
-                JSONText.appendString(key, to: &out)
+            writeContainer("{", "}", count: sorted.count, to: &out, indent: indent) { i, out in
+                JSONText.appendString(sorted[i].0, to: &out)
                 out += [0x20, UInt8(ascii: ":"), 0x20]
-                write(member, to: &out, indent: indent + 2)
-                if i < sorted.count - 1 { out.append(UInt8(ascii: ",")) }
-                out.append(0x0A)
+                write(sorted[i].1, to: &out, indent: indent + 2)
             }
-            if members.isEmpty { out.append(0x0A) }
-            pad(&out, indent)
-            out.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// An array or object: one member a line, indented, commas between;
+    /// an empty one keeps its blank line, as `JSONEncoder` prints it.
+    private static func writeContainer(_ open: Unicode.Scalar, _ close: Unicode.Scalar, count: Int, to out: inout [UInt8],
+                                       indent: Int, member: (Int, inout [UInt8]) -> Void) {
+        out.append(UInt8(ascii: open))
+        out.append(0x0A)
+        for i in 0..<count {
+            pad(&out, indent + 2)
+            member(i, &out)
+            if i < count - 1 { out.append(UInt8(ascii: ",")) }
+            out.append(0x0A)
+        }
+        if count == 0 { out.append(0x0A) }
+        pad(&out, indent)
+        out.append(UInt8(ascii: close))
     }
 
     private static func pad(_ out: inout [UInt8], _ n: Int) {

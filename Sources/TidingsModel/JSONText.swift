@@ -7,17 +7,8 @@ public enum JSONText {
     /// characters as `\b \f \n \r \t` or `\u00XX`, everything else as it is.
     public static func appendString(_ value: String, to out: inout [UInt8]) {
         out.append(0x22)
-        var utf8 = value.utf8
-        let plain = utf8.withContiguousStorageIfAvailable { buffer -> Bool in
-            appendEscaped(buffer, to: &out)
-            return true
-        }
-        if plain == nil {
-            var copy = value
-            copy.makeContiguousUTF8()
-            utf8 = copy.utf8
-            _ = utf8.withContiguousStorageIfAvailable { appendEscaped($0, to: &out) }
-        }
+        var text = value
+        text.withUTF8 { appendEscaped($0, to: &out) }
         out.append(0x22)
     }
 

@@ -45,10 +45,9 @@ public struct Poller: Sendable {
         let request = FetchRequest(url: feed.url, etag: feed.etag, lastModified: feed.lastModified,
                                    allowFileScheme: feed.url.lowercased().hasPrefix("file:"))
         let outcome: PollOutcome
-        var saved = false
         do {
             let response = try await client.fetch(request)
-            outcome = await handle(response, feed: &feed, saved: &saved, now: now, log: log)
+            outcome = await handle(response, feed: &feed, now: now, log: log)
         } catch FetchError.shutdown {
             return .skipped
         } catch {
@@ -57,7 +56,9 @@ public struct Poller: Sendable {
         // Nothing recorded: the feed stays due and is polled again once
         // the daemon can write (see Daemon's storage pause).
         if case .storageUnavailable = outcome { return outcome }
-        if saved { return outcome }  // with its articles, in one group
+        // A document recorded: the feed's row went with its articles, in
+        // one group (`ingest`).
+        if case .updated = outcome { return outcome }
         feed.lastPollAt = now
         if let fault = await save(feed, log: log) { return .storageUnavailable(fault) }
         return outcome
@@ -77,8 +78,7 @@ public struct Poller: Sendable {
         }
     }
 
-    private func handle(_ response: FetchResponse, feed: inout FeedRecord, saved: inout Bool, now: Date,
-                        log: Logger) async -> PollOutcome {
+    private func handle(_ response: FetchResponse, feed: inout FeedRecord, now: Date, log: Logger) async -> PollOutcome {
         feed.lastHTTPStatus = response.status
         await followMove(response, feed: &feed, now: now, log: log)
         switch response.status {
@@ -87,7 +87,7 @@ public struct Poller: Sendable {
             log.info("feed not modified", metadata: ["http.status": "304"])
             return .notModified
         case 200..<300:
-            return await ingest(response, feed: &feed, saved: &saved, now: now, log: log)
+            return await ingest(response, feed: &feed, now: now, log: log)
         case 410:
             feed.disabledReason = "gone: http 410 on \(Timestamp.format(now))"
             feed.nextPollAt = nil
@@ -113,8 +113,7 @@ public struct Poller: Sendable {
         }
     }
 
-    private func ingest(_ response: FetchResponse, feed: inout FeedRecord, saved: inout Bool, now: Date,
-                        log: Logger) async -> PollOutcome {
+    private func ingest(_ response: FetchResponse, feed: inout FeedRecord, now: Date, log: Logger) async -> PollOutcome {
         let hash = SHA256.hex(bytes: response.body)
         if hash == feed.bodyHash {
             remember(response, in: &feed)
@@ -155,7 +154,6 @@ public struct Poller: Sendable {
         do {
             let summary = try await ledger.record(document.entries, feed: identity, at: now, then: recorded)
             feed = recorded
-            saved = true
             log.info("feed polled", metadata: [
                 "http.status": "\(response.status)", "articles.new": "\(summary.new)",
                 "articles.updated": "\(summary.updated)", "articles.merged": "\(summary.merged)",
