@@ -14,6 +14,9 @@ public struct ChildProcess {
         public var peakMegabytes: Double
         /// The exit status, or 128 + the signal that ended the process.
         public var status: Int32
+        /// Bytes the process (and the children it reaped) caused to be
+        /// written to storage (`ru_oublock`, in 512-byte blocks).
+        public var writtenBytes: Int = 0
     }
 
     public struct SpawnError: Error, CustomStringConvertible {
@@ -50,7 +53,8 @@ public struct ChildProcess {
             + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
         let signalled = status & 0x7F
         return Usage(wall: Date().timeIntervalSince(started), cpu: cpu, peakMegabytes: Double(usage.ru_maxrss) / 1024,
-                     status: signalled != 0 ? 128 + signalled : (status >> 8) & 0xFF)
+                     status: signalled != 0 ? 128 + signalled : (status >> 8) & 0xFF,
+                     writtenBytes: Int(usage.ru_oublock) * 512)
     }
 
     public func signal(_ number: Int32) { kill(pid, number) }
