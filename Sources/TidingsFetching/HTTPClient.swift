@@ -101,7 +101,15 @@ final class MultiHandle: @unchecked Sendable {
         _ = tdc_multi_setopt_long(handle, CURLMOPT_MAX_TOTAL_CONNECTIONS, policy.maximumConcurrentTransfers)
         _ = tdc_multi_setopt_long(handle, CURLMOPT_MAX_HOST_CONNECTIONS, policy.maximumTransfersPerHost)
         _ = tdc_multi_setopt_long(handle, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
+        // Idle connections kept for the next poll of a host (libcurl's
+        // default, four per transfer in progress, drops to nothing between
+        // rounds): many feeds on one host then share a connection and its
+        // TLS session instead of a handshake each. Closed by libcurl after
+        // two minutes unused, or by the server before.
+        _ = tdc_multi_setopt_long(handle, CURLMOPT_MAXCONNECTS, Self.keptConnections(policy))
     }
+
+    static func keptConnections(_ policy: FetchPolicy) -> Int { max(64, 2 * policy.maximumConcurrentTransfers) }
 
     deinit { curl_multi_cleanup(handle) }
 

@@ -134,18 +134,28 @@ final class Transfer: @unchecked Sendable {
         guard let data, let context else { return 0 }
         let t = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
         let n = size * count
-        let line = String(decoding: UnsafeRawBufferPointer(start: data, count: n), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        if line.hasPrefix("HTTP/") {
-            let parts = line.split(separator: " ", maxSplits: 2)
-            let status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+        let line = trimmed(UnsafeRawBufferPointer(start: data, count: n))
+        if line.starts(with: "HTTP/".utf8) {
+            let parts = line.split(separator: UInt8(ascii: " "), maxSplits: 2)
+            let status = parts.count > 1 ? Int(String(decoding: parts[1], as: UTF8.self)) ?? 0 : 0
             t.responses.append((status, [:]))
-        } else if let colon = line.firstIndex(of: ":") {
-            let name = line[..<colon].lowercased().trimmingCharacters(in: .whitespaces)
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+            let name = String(decoding: trimmed(UnsafeRawBufferPointer(rebasing: line[..<colon])), as: UTF8.self).lowercased()
+            let value = String(decoding: trimmed(UnsafeRawBufferPointer(rebasing: line[(colon + 1)...])), as: UTF8.self)
             if t.responses.isEmpty { t.responses.append((0, [:])) }
             t.responses[t.responses.count - 1].headers[name] = value
         }
         return n
+    }
+
+    /// The bytes without the spaces, tabs, CR and LF around them (a header
+    /// line as libcurl hands it over ends in CRLF). Bytes, not String:
+    /// this runs for every header of every poll.
+    private static func trimmed(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+        var start = 0, end = bytes.count
+        while start < end, isSpace(bytes[start]) { start += 1 }
+        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
     }
 }

@@ -105,6 +105,7 @@ public final class Daemon: Sendable {
         defer { hooks?.stop() }
         try await withTaskCancellationHandler {
             while !Task.isCancelled {
+                let roundStarted = Date()
                 let summary = try await pollRound(all: false, heartbeat: heartbeat)
                 if summary.polled > 0 { logger.info("poll round finished", metadata: ["summary": "\(summary)"]) }
                 await roundFinished(summary)
@@ -115,7 +116,7 @@ public final class Daemon: Sendable {
                     continue
                 }
                 storageAttempts = 0
-                try await waitForWork(heartbeat: heartbeat)
+                try await waitForWork(notBefore: roundStarted.addingTimeInterval(roundSpacing), heartbeat: heartbeat)
             }
         } onCancel: {
             client.shutdown()
@@ -158,10 +159,19 @@ public final class Daemon: Sendable {
         return attempt
     }
 
-    /// Sleeps until the next feed is due, waking every `wakeInterval` to
-    /// see whether another process changed the state.
-    private func waitForWork(heartbeat: @Sendable () -> Void) async throws {
-        let next = try await ledger.feeds().compactMap(\.nextPollAt).min() ?? .distantFuture
+    /// The least time from one round's start to the next one's: feeds
+    /// falling due meanwhile are polled together, so that a round's fixed
+    /// cost (the due query, the upkeep, a commit, waking threads) is shared
+    /// by many polls instead of paid per feed (with thousands of feeds
+    /// jittered over the interval, one falls due every few milliseconds).
+    /// A second at most: nothing is polled more than that late.
+    var roundSpacing: Double { min(1, configuration.pollIntervalSeconds / 10) }
+
+    /// Sleeps until the next feed is due (and not before `notBefore`),
+    /// waking every `wakeInterval` to see whether another process changed
+    /// the state, which ends the wait at once.
+    private func waitForWork(notBefore: Date, heartbeat: @Sendable () -> Void) async throws {
+        let next = max(try await ledger.nextPollDate() ?? .distantFuture, notBefore)
         let version = try await ledger.externalChanges()
         while await nap(until: next, heartbeat: heartbeat) {
             if rescheduleRequested.exchange(false, ordering: .relaxed) {
@@ -221,25 +231,23 @@ public final class Daemon: Sendable {
     /// One line for `systemctl status`: feeds, failing feeds, articles, and
     /// what the last round did.
     public func statusLine(after summary: PollSummary) async -> String {
-        guard let feeds = try? await ledger.feeds(), let articles = try? await ledger.articleCount() else {
+        guard let feeds = try? await ledger.feedCounts(), let articles = try? await ledger.articleCount() else {
             return "state unreadable; last round: \(summary)"
         }
-        let failing = feeds.count { $0.consecutiveFailures > 0 || $0.disabledReason != nil || $0.quarantinedHash != nil }
-        return "\(feeds.count) feeds (\(failing) failing), \(articles) articles; last round: \(summary)"
+        return "\(feeds.total) feeds (\(feeds.failing) failing), \(articles) articles; last round: \(summary)"
     }
 
     private func pollRound(all: Bool, only: Swift.Set<String>? = nil, heartbeat: @Sendable () -> Void) async throws -> PollSummary {
         let now = Date()
-        let due = try await ledger.feeds().filter { feed in
-            feed.disabledReason == nil && (all || (feed.nextPollAt ?? .distantPast) <= now)
-                && (only?.contains(feed.id) ?? true)
+        let due = try await (all ? ledger.feeds() : ledger.due(at: now)).filter { feed in
+            feed.disabledReason == nil && (only?.contains(feed.id) ?? true)
         }
         let configuration = self.configuration
         let poller = Poller(client: client, ledger: ledger, hosts: hosts, configuration: configuration, logger: logger)
         // A sliding window of polls: enough to keep every transfer slot of the
         // client busy, few enough that fetched bodies waiting to be parsed and
         // stored cannot pile up in memory when thousands of feeds are due.
-        let window = max(8, configuration.fetch.maximumConcurrentTransfers * 2)
+        let window = 2 * TidingsState.groupFeeds + max(8, configuration.fetch.maximumConcurrentTransfers * 2)
         var summary = await withTaskGroup(of: PollOutcome.self) { group in
             var summary = PollSummary()
             for (started, feed) in due.enumerated() {
@@ -258,9 +266,27 @@ public final class Daemon: Sendable {
             return summary
         }
         if summary.storageFault == nil { await finishRound(&summary, configuration: configuration) }
-        if summary.polled > 0 { try? await ledger.recordRound(summary) }
+        if summary.polled > 0, shouldRecord(summary, at: Date()) { try? await ledger.recordRound(summary) }
         return summary
     }
+
+    /// Whether a round goes into the state as the last one (`tidings
+    /// status`): when it changed articles or failed a feed, else at most
+    /// every `roundRecordSeconds`: a commit per round would cost more than
+    /// the round's polls with thousands of feeds.
+    private func shouldRecord(_ summary: PollSummary, at now: Date) -> Bool {
+        let eventful = summary.newArticles + summary.updatedArticles + summary.failed > 0
+        return lastRoundRecorded.withLock { last in
+            guard eventful || last.map({ now.timeIntervalSince($0) >= Self.roundRecordSeconds || now < $0 }) ?? true else {
+                return false
+            }
+            last = now
+            return true
+        }
+    }
+
+    static let roundRecordSeconds: Double = 10
+    private let lastRoundRecorded = Mutex<Date?>(nil)
 
     /// Purges, retention and the merged feed, after the round's polls.
     private func finishRound(_ summary: inout PollSummary, configuration: Configuration) async {

@@ -87,6 +87,9 @@ public actor Ledger {
         queue.removeFirst(count)
         let results = state.apply(group.map(\.change))
         for (item, result) in zip(group, results) { item.done.resume(returning: result) }
+        if articleTotal != nil {
+            articleTotal! += results.reduce(0) { $0 + ((try? $1.get())?.new ?? 0) }
+        }
         if queue.isEmpty {
             drainScheduled = false
         } else {
@@ -115,13 +118,32 @@ public actor Ledger {
         try state.setStoragePause(pause)
     }
 
-    public func articleCount() throws(StoreError) -> Int { try state.count() }
+    /// Articles with a file: counted once, then kept as a counter (new
+    /// articles add to it; a purge or expiry has it counted again), so a
+    /// status line costs nothing in proportion to the articles stored.
+    public func articleCount() throws(StoreError) -> Int {
+        if let articleTotal { return articleTotal }
+        let total = try state.count()
+        articleTotal = total
+        return total
+    }
+
+    private var articleTotal: Int?
+
+    /// Feeds followed and failing, for the status line.
+    public func feedCounts() throws(StoreError) -> (total: Int, failing: Int) { try state.feedCounts() }
 
     public func recordRound(_ summary: PollSummary) throws(StoreError) {
         try state.setLastRound(summary.description)
     }
 
     public func feeds() throws(StoreError) -> [FeedRecord] { try state.all() }
+
+    /// The enabled feeds due now (an indexed query).
+    public func due(at now: Date) throws(StoreError) -> [FeedRecord] { try state.due(at: now) }
+
+    /// When the next enabled feed falls due.
+    public func nextPollDate() throws(StoreError) -> Date? { try state.nextPollDate() }
 
     /// Follows the feeds not followed yet; returns how many were added.
     public func add(urls: [String]) throws(StoreError) -> Int {
@@ -139,21 +161,32 @@ public actor Ledger {
         public var journalFilesRemoved: [String] = []
     }
 
+    /// Retention and journal pruning work over everything stored, so they
+    /// run at most this often (a round runs every time a feed falls due,
+    /// many times a second with thousands of feeds), and at the first
+    /// round of a process.
+    static let upkeepSeconds: Double = 60
+    private var lastUpkeep: Date?
+
     public func finishRound(changed: Bool, configuration: Configuration, at now: Date = Date()) throws(StoreError) -> RoundUpkeep {
         var upkeep = RoundUpkeep()
         try state.flushJournal()
         for feedID in try state.pendingPurges() {
             upkeep.purged[feedID] = try state.purge(feedID: feedID, at: now)
         }
-        let rules = TidingsState.Retention(
-            maximumAgeSeconds: configuration.retentionMaximumAgeSeconds > 0 ? configuration.retentionMaximumAgeSeconds : nil,
-            maximumPerFeed: configuration.retentionMaximumPerFeed > 0 ? configuration.retentionMaximumPerFeed : nil)
-        upkeep.expired = try state.expire(rules, at: now)
+        if lastUpkeep.map({ now.timeIntervalSince($0) >= Self.upkeepSeconds || now < $0 }) ?? true {
+            lastUpkeep = now
+            let rules = TidingsState.Retention(
+                maximumAgeSeconds: configuration.retentionMaximumAgeSeconds > 0 ? configuration.retentionMaximumAgeSeconds : nil,
+                maximumPerFeed: configuration.retentionMaximumPerFeed > 0 ? configuration.retentionMaximumPerFeed : nil)
+            upkeep.expired = try state.expire(rules, at: now)
+            upkeep.journalFilesRemoved = try state.pruneJournal(olderThanDays: configuration.journalRetentionDays, at: now)
+        }
+        if upkeep.expired > 0 || !upkeep.purged.isEmpty { articleTotal = nil }
         let items = configuration.mergedFeedItems
         if items > 0, changed || upkeep.expired > 0 || !upkeep.purged.isEmpty || !mergedFeedExists {
             try state.writeMergedFeed(items: items)
         }
-        upkeep.journalFilesRemoved = try state.pruneJournal(olderThanDays: configuration.journalRetentionDays, at: now)
         return upkeep
     }
 

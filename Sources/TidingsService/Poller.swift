@@ -84,7 +84,7 @@ public struct Poller: Sendable {
         switch response.status {
         case 304:
             succeed(&feed, result: "not modified", response: response, document: nil, now: now)
-            log.info("feed not modified", metadata: ["http.status": "304"])
+            log.debug("feed not modified", metadata: ["http.status": "304"])
             return .notModified
         case 200..<300:
             return await ingest(response, feed: &feed, now: now, log: log)
@@ -118,7 +118,7 @@ public struct Poller: Sendable {
         if hash == feed.bodyHash {
             remember(response, in: &feed)
             succeed(&feed, result: "unchanged", response: response, document: nil, now: now)
-            log.info("feed body unchanged", metadata: ["http.status": "\(response.status)"])
+            log.debug("feed body unchanged", metadata: ["http.status": "\(response.status)"])
             return .notModified
         }
         if feed.quarantinedHash != nil {

@@ -24,6 +24,10 @@ public final class SystemdNotifier: Sendable {
         watchdogInterval = environment["WATCHDOG_USEC"].flatMap(Double.init).flatMap { pidMatches && $0 > 0 ? $0 / 2e6 : nil }
     }
 
+    /// Whether messages go anywhere (systemd gave a socket): callers skip
+    /// the work of a status line nobody reads.
+    public var isActive: Bool { address != nil }
+
     /// Sends one message (`READY=1`, `STATUS=...`, several lines at once).
     public func send(_ message: String) {
         guard let address else { return }

@@ -14,6 +14,15 @@ enum FileSystem {
         }
     }
 
+    /// The directory part of an absolute path ("/a/b/c.json" -> "/a/b"),
+    /// by its last slash: NSString's `deletingLastPathComponent` took a
+    /// twentieth of a cold poll's CPU, on every staged file.
+    static func parent(of path: String) -> String {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "." }
+        if slash == path.utf8.startIndex { return "/" }
+        return String(path[..<slash])
+    }
+
     static func exists(_ path: String) -> Bool {
         var st = stat()
         return stat(path, &st) == 0

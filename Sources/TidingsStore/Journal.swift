@@ -112,7 +112,7 @@ public struct JournalFiles: Sendable {
         guard !events.isEmpty else { return }
         if !FileSystem.exists(directory) {
             try FileSystem.makeDirectory(directory)
-            try FileSystem.syncDirectory((directory as NSString).deletingLastPathComponent)
+            try FileSystem.syncDirectory(FileSystem.parent(of: directory))
         }
         var byDay: [(String, [UInt8])] = []
         for event in events {

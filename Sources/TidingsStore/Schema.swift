@@ -122,6 +122,11 @@ enum Schema {
         """
         DROP TABLE parse_marks;
         """,
+        // 7: the daemon finds the feeds due, and when the next one is, by
+        // this index: a round costs what it polls, not what is followed.
+        """
+        CREATE INDEX feeds_by_next_poll ON feeds(next_poll_at);
+        """,
     ]
 
     /// Brings the schema up to date. The version is read inside the write

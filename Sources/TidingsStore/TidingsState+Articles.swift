@@ -30,9 +30,9 @@ extension TidingsState {
 
     public static let probeBytes = 256 << 10
 
-    /// How many articles the index holds.
+    /// How many articles have a file (expired ones are tombstones).
     public func count() throws(StoreError) -> Int {
-        let stmt = try db.prepare("SELECT count(*) FROM articles")
+        let stmt = try db.prepare("SELECT count(*) FROM articles WHERE expired_at IS NULL")
         _ = try stmt.step()
         return Int(stmt.int(0) ?? 0)
     }

@@ -71,6 +71,36 @@ extension TidingsState {
         try query("ORDER BY added_at, id", [])
     }
 
+    /// The enabled feeds due at `now` (never polled, or their next poll
+    /// has come), by the `next_poll_at` index: what a round costs follows
+    /// the feeds it polls, not the feeds followed.
+    public func due(at now: Date) throws(StoreError) -> [FeedRecord] {
+        try query("""
+            WHERE (next_poll_at IS NULL OR next_poll_at <= ?) AND disabled_reason IS NULL ORDER BY added_at, id
+            """, [.real(now.timeIntervalSince1970)])
+    }
+
+    /// When the next enabled feed falls due; nil when none will.
+    public func nextPollDate() throws(StoreError) -> Date? {
+        let stmt = try db.prepare("""
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM feeds WHERE next_poll_at IS NULL AND disabled_reason IS NULL) THEN 0.0
+              ELSE (SELECT min(next_poll_at) FROM feeds WHERE disabled_reason IS NULL) END
+            """)
+        _ = try stmt.step()
+        return stmt.real(0).map(Date.init(timeIntervalSince1970:))
+    }
+
+    /// Feeds followed, and how many of them fail (a failure count, disabled
+    /// or quarantined), for the daemon's status line.
+    public func feedCounts() throws(StoreError) -> (total: Int, failing: Int) {
+        let stmt = try db.prepare("""
+            SELECT count(*), coalesce(sum(consecutive_failures > 0 OR disabled_reason IS NOT NULL
+              OR quarantined_hash IS NOT NULL), 0) FROM feeds
+            """)
+        _ = try stmt.step()
+        return (Int(stmt.int(0) ?? 0), Int(stmt.int(1) ?? 0))
+    }
+
     /// Writes back what a poll learned about a feed. An update of the row
     /// with that id, never an insert: a feed removed while it was being
     /// polled stays removed.

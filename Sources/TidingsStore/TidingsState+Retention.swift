@@ -138,7 +138,7 @@ extension TidingsState {
         var directories = Set<String>()
         for path in paths {
             let absolute = output.directory + "/" + path
-            if unlink(absolute) == 0 { directories.insert((absolute as NSString).deletingLastPathComponent) }
+            if unlink(absolute) == 0 { directories.insert(FileSystem.parent(of: absolute)) }
         }
         for directory in directories { try FileSystem.syncDirectory(directory) }
     }

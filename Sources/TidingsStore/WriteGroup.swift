@@ -59,7 +59,7 @@ struct WriteGroup {
     /// (a file a lost commit left is adopted at start, before any poll).
     mutating func stage(_ bytes: [UInt8], at relative: String, isNew: Bool = false) throws(StoreError) {
         if !isNew, read(relative) == bytes { return }
-        try makeDirectories((absolute(relative) as NSString).deletingLastPathComponent)
+        try makeDirectories(FileSystem.parent(of: absolute(relative)))
         latest[relative] = staged.count
         staged.append((relative, bytes))
     }
@@ -88,7 +88,7 @@ struct WriteGroup {
                 for temp in temps { try FileSystem.syncData(temp) }
                 try FileSystem.syncData(intentPath)
                 try FileSystem.syncDirectory(output.staging)
-                for directory in Set(createdDirectories.map { ($0 as NSString).deletingLastPathComponent }) {
+                for directory in Set(createdDirectories.map(FileSystem.parent(of:))) {
                     try FileSystem.syncDirectory(directory)
                 }
             }
@@ -105,7 +105,7 @@ struct WriteGroup {
                 throw .io(path: final, errno: e, message: "cannot rename into place")
             }
             renamed = true
-            touched.insert((final as NSString).deletingLastPathComponent)
+            touched.insert(FileSystem.parent(of: final))
         }
         staged = []
         latest = [:]
@@ -171,7 +171,7 @@ struct WriteGroup {
         var current = directory
         while !FileSystem.exists(current), current.count > output.directory.count {
             missing.append(current)
-            current = (current as NSString).deletingLastPathComponent
+            current = FileSystem.parent(of: current)
         }
         for path in missing.reversed() {
             if mkdir(path, 0o755) != 0, errno != EEXIST {

@@ -1,4 +1,6 @@
+import Foundation
 import Logging
+import Synchronization
 import ServiceLifecycle
 import TidingsService
 
@@ -13,6 +15,8 @@ struct PollingService: Service {
     let notifier: SystemdNotifier
     let logger: Logger
 
+    static let statusSeconds: Double = 5
+
     func run() async throws {
         if once {
             let summary = try await cancelWhenGracefulShutdown { try await daemon.pollOnce() }
@@ -22,10 +26,22 @@ struct PollingService: Service {
         }
         notifier.send("READY=1\nSTATUS=started, first round under way")
         let notifier = self.notifier
+        let lastStatus = Mutex<Date?>(nil)
         try await withGracefulShutdownHandler {
             try await cancelWhenGracefulShutdown {
                 try await daemon.run(heartbeat: { notifier.watchdogPing() }, roundFinished: { summary in
-                    notifier.send("STATUS=\(await daemon.statusLine(after: summary))")
+                    // With thousands of feeds a round ends many times a
+                    // second: the line is refreshed when a round changed
+                    // something, else at most every `statusSeconds`.
+                    guard notifier.isActive else { return }
+                    let now = Date()
+                    let eventful = summary.newArticles + summary.updatedArticles + summary.failed > 0
+                    let due = lastStatus.withLock { last in
+                        guard eventful || last.map({ now.timeIntervalSince($0) >= Self.statusSeconds }) ?? true else { return false }
+                        last = now
+                        return true
+                    }
+                    if due { notifier.send("STATUS=\(await daemon.statusLine(after: summary))") }
                 })
             }
         } onGracefulShutdown: { [logger] in
