@@ -74,6 +74,7 @@ public final class Daemon: Sendable {
             // Hooks run up to the synced end of the journal: a round whose
             // lines could not be written (a full disk) must not wait for ever.
             if let hooks { await hooks.waitUntilDelivered(upTo: ledger.journalProgress.syncedSeq) }
+            try? await ledger.checkpoint()
             return summary
         } onCancel: {
             client.shutdown()
@@ -116,11 +117,13 @@ public final class Daemon: Sendable {
                     continue
                 }
                 storageAttempts = 0
+                if Task.isCancelled { break }
                 try await waitForWork(notBefore: roundStarted.addingTimeInterval(roundSpacing), heartbeat: heartbeat)
             }
         } onCancel: {
             client.shutdown()
         }
+        try? await ledger.checkpoint()
     }
 
     /// A disk that is full or read-only is nothing any feed did: instead of
@@ -239,14 +242,15 @@ public final class Daemon: Sendable {
 
     private func pollRound(all: Bool, only: Swift.Set<String>? = nil, heartbeat: @Sendable () -> Void) async throws -> PollSummary {
         let now = Date()
-        let due = try await (all ? ledger.feeds() : ledger.due(at: now)).filter { feed in
-            feed.disabledReason == nil && (only?.contains(feed.id) ?? true)
-        }
+        let due = try await ledger.due(at: all ? nil : now).filter { only?.contains($0.id) ?? true }
         let configuration = self.configuration
         let poller = Poller(client: client, ledger: ledger, hosts: hosts, configuration: configuration, logger: logger)
         // A sliding window of polls: enough to keep every transfer slot of the
-        // client busy, few enough that fetched bodies waiting to be parsed and
-        // stored cannot pile up in memory when thousands of feeds are due.
+        // client busy and to gather the next group of writes while one is
+        // made durable (with room for only a group, fetching stalled at every
+        // sync: a cold poll of 1,000 feeds took 6.0 s instead of 3.5 s), few
+        // enough that fetched documents waiting to be stored cannot pile up
+        // in memory when thousands of feeds are due.
         let window = 2 * TidingsState.groupFeeds + max(8, configuration.fetch.maximumConcurrentTransfers * 2)
         var summary = await withTaskGroup(of: PollOutcome.self) { group in
             var summary = PollSummary()

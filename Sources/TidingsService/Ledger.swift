@@ -66,22 +66,44 @@ public actor Ledger {
     private func submit(_ change: TidingsState.Change) async -> Result<TidingsState.Summary, StoreError> {
         await withCheckedContinuation { done in
             queue.append((change, done))
-            if !drainScheduled {
-                drainScheduled = true
-                Task { self.drain() }
-            }
+            if !drainScheduled { scheduleDrain() }
         }
     }
+
+    /// The next group is written at once when articles wait (they are
+    /// what the durability is for); feed rows alone (a 304, a failure)
+    /// wait `rowsGathering` for the polls finishing beside them: a commit
+    /// writes every page it touched, and rows saved one by one cost a few
+    /// pages each where a group shares them.
+    private func scheduleDrain() {
+        drainScheduled = true
+        let articlesWait = queue.contains { if case .articles = $0.change { true } else { false } }
+        Task {
+            if !articlesWait { try? await Task.sleep(nanoseconds: Self.rowsGathering) }
+            self.drain()
+        }
+    }
+
+    /// How long a feed row waits for others before its group is written.
+    static let rowsGathering: UInt64 = 20_000_000
+
+    /// The most feed rows one group takes.
+    static let groupRows = 1_024
 
     /// Makes one group durable. Changes submitted while it runs wait on
     /// this actor and join the next group.
     private func drain() {
         var articles = 0
+        var feedsWithArticles = 0
         var count = 0
         for item in queue {
-            if case .articles(let entries, _, _, _) = item.change { articles += entries.count }
+            if case .articles(let entries, _, _, _) = item.change {
+                articles += entries.count
+                feedsWithArticles += 1
+            }
             count += 1
-            if count >= TidingsState.groupFeeds || articles >= TidingsState.groupArticles { break }
+            if feedsWithArticles >= TidingsState.groupFeeds || articles >= TidingsState.groupArticles
+                || count >= Self.groupRows { break }
         }
         let group = Array(queue.prefix(count))
         queue.removeFirst(count)
@@ -93,7 +115,7 @@ public actor Ledger {
         if queue.isEmpty {
             drainScheduled = false
         } else {
-            Task { self.drain() }
+            scheduleDrain()
         }
     }
 
@@ -139,8 +161,11 @@ public actor Ledger {
 
     public func feeds() throws(StoreError) -> [FeedRecord] { try state.all() }
 
-    /// The enabled feeds due now (an indexed query).
-    public func due(at now: Date) throws(StoreError) -> [FeedRecord] { try state.due(at: now) }
+    /// The WAL copied back into the database, at the end of a run.
+    public func checkpoint() throws(StoreError) { try state.checkpoint() }
+
+    /// The enabled feeds due now (an indexed query); nil: all of them.
+    public func due(at now: Date?) throws(StoreError) -> [FeedRecord] { try state.due(at: now) }
 
     /// When the next enabled feed falls due.
     public func nextPollDate() throws(StoreError) -> Date? { try state.nextPollDate() }

@@ -36,6 +36,12 @@ final class Database {
         // that a large group grew is cut back to 64 MiB once checkpointed.
         try execute("PRAGMA cache_size=-16384")
         try execute("PRAGMA journal_size_limit=67108864")
+        // Checkpoint when the WAL reaches 64 MiB, not SQLite's 4 MiB: a
+        // group of new articles touches index pages all over, and with the
+        // default every group's commit was followed by a checkpoint writing
+        // those pages again; now a page written by several groups is copied
+        // back once. Measured on a cold poll of 1,000 feeds: see README.
+        try execute("PRAGMA wal_autocheckpoint=16384")
     }
 
     deinit { sqlite3_close_v2(handle) }
@@ -58,7 +64,9 @@ final class Database {
     }
 
     /// Runs `body` in one transaction: all of it lands, or none of it.
+    /// Inside a transaction already, `body` joins it.
     func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        if sqlite3_get_autocommit(handle) == 0 { return try body() }
         try execute("BEGIN IMMEDIATE")
         do {
             let value = try body()

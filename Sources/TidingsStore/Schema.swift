@@ -127,6 +127,37 @@ enum Schema {
         """
         CREATE INDEX feeds_by_next_poll ON feeds(next_poll_at);
         """,
+        // 8: indexes a new article paid for on every insert, at random places
+        // (a page written per key per group): keys by article served only
+        // a purge, which now deletes them in one pass; articles by feed
+        // served nothing since feeds share articles (`article_sources`).
+        """
+        DROP INDEX article_keys_by_article;
+        DROP INDEX articles_by_feed;
+        """,
+        // 9: the two columns every poll changes live in a narrow table of
+        // their own, so that a round of unchanged feeds writes a few pages
+        // of it (and its index), not every wide feed row; a feed row is
+        // written only when something in it changed. Every feed has a row
+        // here (the trigger), so the due query runs on the index alone;
+        // rows are stored in the order feeds were added, as the daemon
+        // polls them, so a group of saves shares their pages.
+        """
+        CREATE TABLE feed_schedule (
+            feed_id TEXT NOT NULL UNIQUE REFERENCES feeds(id) ON DELETE CASCADE,
+            last_poll_at REAL,
+            next_poll_at REAL
+        );
+        INSERT INTO feed_schedule (feed_id, last_poll_at, next_poll_at)
+            SELECT id, last_poll_at, next_poll_at FROM feeds ORDER BY rowid;
+        CREATE INDEX feed_schedule_by_next_poll ON feed_schedule(next_poll_at);
+        CREATE TRIGGER feeds_get_a_schedule AFTER INSERT ON feeds BEGIN
+            INSERT OR IGNORE INTO feed_schedule (feed_id) VALUES (NEW.id);
+        END;
+        DROP INDEX feeds_by_next_poll;
+        ALTER TABLE feeds DROP COLUMN next_poll_at;
+        ALTER TABLE feeds DROP COLUMN last_poll_at;
+        """,
     ]
 
     /// Brings the schema up to date. The version is read inside the write

@@ -55,39 +55,55 @@ extension TidingsState {
         }
         try db.transaction { () throws(StoreError) in
             let update = try db.prepare("""
-                UPDATE feeds SET next_poll_at = ?, quarantined_hash = NULL, quarantine_reason = NULL,
+                UPDATE feeds SET quarantined_hash = NULL, quarantine_reason = NULL,
                   parse_crashes = 0, parse_crash_hash = NULL WHERE id = ?
                 """)
-            for feed in feeds { try update.run([.real(now.timeIntervalSince1970), .text(feed.id)]) }
+            let due = try db.prepare("UPDATE feed_schedule SET next_poll_at = ? WHERE feed_id = ?")
+            for feed in feeds {
+                try update.run([.text(feed.id)])
+                try due.run([.real(now.timeIntervalSince1970), .text(feed.id)])
+            }
         }
         return feeds
     }
 
     public func find(_ urlOrID: String) throws(StoreError) -> FeedRecord? {
-        try query("WHERE url = ?1 OR id = ?1 OR added_url = ?1", [.text(urlOrID)]).first
+        try query("WHERE url = ?1 OR f.id = ?1 OR added_url = ?1", [.text(urlOrID)]).first
     }
 
     public func all() throws(StoreError) -> [FeedRecord] {
-        try query("ORDER BY added_at, id", [])
+        try query("ORDER BY added_at, f.id", [])
     }
 
     /// The enabled feeds due at `now` (never polled, or their next poll
     /// has come), by the `next_poll_at` index: what a round costs follows
-    /// the feeds it polls, not the feeds followed.
-    public func due(at now: Date) throws(StoreError) -> [FeedRecord] {
-        try query("""
-            WHERE (next_poll_at IS NULL OR next_poll_at <= ?) AND disabled_reason IS NULL ORDER BY added_at, id
-            """, [.real(now.timeIntervalSince1970)])
+    /// the feeds it polls, not the feeds followed. Nil: every enabled feed.
+    /// In the order their rows are stored: polls finishing together are
+    /// saved together, and neighbouring rows share the pages a commit writes.
+    public func due(at now: Date?) throws(StoreError) -> [FeedRecord] {
+        guard let now else { return try query("WHERE f.disabled_reason IS NULL ORDER BY s.rowid", []) }
+        // Two index ranges (never polled, then due), not one OR, which
+        // SQLite would answer by scanning every feed.
+        let schedule = "feed_schedule s INDEXED BY feed_schedule_by_next_poll JOIN feeds f ON f.id = s.feed_id"
+        return try query("WHERE s.next_poll_at IS NULL AND f.disabled_reason IS NULL ORDER BY s.rowid", [], from: schedule)
+            + query("WHERE s.next_poll_at <= ? AND f.disabled_reason IS NULL ORDER BY s.rowid",
+                    [.real(now.timeIntervalSince1970)], from: schedule)
     }
 
-    /// When the next enabled feed falls due; nil when none will.
+    /// When the next enabled feed falls due; nil when none will. Both
+    /// lookups walk the `next_poll_at` index from its start.
     public func nextPollDate() throws(StoreError) -> Date? {
-        let stmt = try db.prepare("""
-            SELECT CASE WHEN EXISTS (SELECT 1 FROM feeds WHERE next_poll_at IS NULL AND disabled_reason IS NULL) THEN 0.0
-              ELSE (SELECT min(next_poll_at) FROM feeds WHERE disabled_reason IS NULL) END
+        let never = try db.prepare("""
+            SELECT 1 FROM feed_schedule s JOIN feeds f ON f.id = s.feed_id
+            WHERE s.next_poll_at IS NULL AND f.disabled_reason IS NULL LIMIT 1
             """)
-        _ = try stmt.step()
-        return stmt.real(0).map(Date.init(timeIntervalSince1970:))
+        if try never.step() { return Date(timeIntervalSince1970: 0) }
+        let next = try db.prepare("""
+            SELECT s.next_poll_at FROM feed_schedule s JOIN feeds f ON f.id = s.feed_id
+            WHERE s.next_poll_at IS NOT NULL AND f.disabled_reason IS NULL ORDER BY s.next_poll_at LIMIT 1
+            """)
+        guard try next.step() else { return nil }
+        return next.real(0).map(Date.init(timeIntervalSince1970:))
     }
 
     /// Feeds followed, and how many of them fail (a failure count, disabled
@@ -105,23 +121,41 @@ extension TidingsState {
     /// with that id, never an insert: a feed removed while it was being
     /// polled stays removed.
     public func save(_ r: FeedRecord) throws(StoreError) {
+        // The url only when it changed (a move): setting a column of the
+        // unique url index rewrites its entry, a page written for nothing
+        // on every poll.
+        try db.prepare("UPDATE feeds SET url = ?1 WHERE id = ?2 AND url <> ?1").run([.text(r.url), .text(r.id)])
+        let values: [Statement.Value] = [
+            .text(r.title), .text(r.homePageURL), .text(r.etag), .text(r.lastModified),
+            .text(r.bodyHash), .text(r.lastResult),
+            .int(r.lastHTTPStatus.map(Int64.init)), .text(r.lastError), .int(Int64(r.consecutiveFailures)),
+            .text(r.disabledReason), .text(r.pendingMoveURL),
+            .real(r.pendingMoveSince?.timeIntervalSince1970), .int(Int64(r.pendingMoveCount)), .text(r.movedFrom),
+            .int(Int64(r.parseCrashes)), .text(r.parseCrashHash), .text(r.quarantinedHash), .text(r.quarantineReason),
+            .real(r.intervalSeconds), .text(r.intervalSource),
+        ]
+        try db.prepare(Self.saveRow).run(values + [.text(r.id)])
         try db.prepare("""
-            UPDATE feeds SET url = ?, title = ?, home_page_url = ?, etag = ?, last_modified = ?, body_hash = ?,
-              last_poll_at = ?, last_result = ?, last_http_status = ?, last_error = ?, consecutive_failures = ?,
-              next_poll_at = ?, disabled_reason = ?, pending_move_url = ?, pending_move_since = ?,
-              pending_move_count = ?, moved_from = ?, parse_crashes = ?, parse_crash_hash = ?,
-              quarantined_hash = ?, quarantine_reason = ?, interval_seconds = ?, interval_source = ?
-            WHERE id = ?
-            """).run([
-                .text(r.url), .text(r.title), .text(r.homePageURL), .text(r.etag), .text(r.lastModified),
-                .text(r.bodyHash), .real(r.lastPollAt?.timeIntervalSince1970), .text(r.lastResult),
-                .int(r.lastHTTPStatus.map(Int64.init)), .text(r.lastError), .int(Int64(r.consecutiveFailures)),
-                .real(r.nextPollAt?.timeIntervalSince1970), .text(r.disabledReason), .text(r.pendingMoveURL),
-                .real(r.pendingMoveSince?.timeIntervalSince1970), .int(Int64(r.pendingMoveCount)), .text(r.movedFrom),
-                .int(Int64(r.parseCrashes)), .text(r.parseCrashHash), .text(r.quarantinedHash), .text(r.quarantineReason),
-                .real(r.intervalSeconds), .text(r.intervalSource), .text(r.id),
-            ])
+            UPDATE feed_schedule SET last_poll_at = ?, next_poll_at = ? WHERE feed_id = ?
+            """).run([.real(r.lastPollAt?.timeIntervalSince1970), .real(r.nextPollAt?.timeIntervalSince1970), .text(r.id)])
     }
+
+    /// What a poll may change in a feed's row. The row is written only
+    /// when one of them differs (`IS NOT` compares NULLs too): most polls
+    /// change only the schedule.
+    private static let savedColumns = [
+        "title", "home_page_url", "etag", "last_modified", "body_hash", "last_result", "last_http_status", "last_error",
+        "consecutive_failures", "disabled_reason", "pending_move_url", "pending_move_since", "pending_move_count",
+        "moved_from", "parse_crashes", "parse_crash_hash", "quarantined_hash", "quarantine_reason",
+        "interval_seconds", "interval_source",
+    ]
+
+    private static let saveRow: String = {
+        let n = savedColumns.count
+        let set = savedColumns.enumerated().map { "\($1) = ?\($0 + 1)" }.joined(separator: ", ")
+        let differs = savedColumns.enumerated().map { "\($1) IS NOT ?\($0 + 1)" }.joined(separator: " OR ")
+        return "UPDATE feeds SET \(set) WHERE id = ?\(n + 1) AND (\(differs))"
+    }()
 
 
     /// Healthy feeds due later than `latest` become due at `latest`: a
@@ -129,8 +163,8 @@ extension TidingsState {
     /// Failing feeds keep their back-off.
     public func bringHealthyPollsForward(to latest: Date) throws(StoreError) {
         try db.prepare("""
-            UPDATE feeds SET next_poll_at = ?1 WHERE next_poll_at > ?1 AND consecutive_failures = 0
-              AND disabled_reason IS NULL
+            UPDATE feed_schedule SET next_poll_at = ?1 WHERE next_poll_at > ?1 AND feed_id IN (
+              SELECT id FROM feeds WHERE consecutive_failures = 0 AND disabled_reason IS NULL)
             """).run([.real(latest.timeIntervalSince1970)])
     }
 
@@ -190,14 +224,17 @@ extension TidingsState {
         }
     }
 
-    private func query(_ clause: String, _ values: [Statement.Value]) throws(StoreError) -> [FeedRecord] {
+    /// Feed records; `from` joins the two tables (every feed has a
+    /// schedule row; the left join only guards against one missing).
+    private func query(_ clause: String, _ values: [Statement.Value],
+                       from: String = "feeds f LEFT JOIN feed_schedule s ON s.feed_id = f.id") throws(StoreError) -> [FeedRecord] {
         let stmt = try db.prepare("""
-            SELECT id, url, added_url, added_at, title, home_page_url, etag, last_modified, body_hash,
-              last_poll_at, last_result, last_http_status, last_error, consecutive_failures,
-              next_poll_at, disabled_reason, pending_move_url, pending_move_since,
+            SELECT f.id, url, added_url, added_at, title, home_page_url, etag, last_modified, body_hash,
+              s.last_poll_at, last_result, last_http_status, last_error, consecutive_failures,
+              s.next_poll_at, disabled_reason, pending_move_url, pending_move_since,
               pending_move_count, moved_from, parse_crashes, parse_crash_hash, quarantined_hash,
               quarantine_reason, category, operator_title, operator_interval, interval_seconds, interval_source
-            FROM feeds
+            FROM \(from)
             """ + " " + clause)
         try stmt.bind(values)
         var out: [FeedRecord] = []

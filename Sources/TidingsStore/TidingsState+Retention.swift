@@ -90,15 +90,15 @@ extension TidingsState {
             while try carried.step() { if let id = carried.text(0) { ids.append(id) } }
             let dropSource = try db.prepare("DELETE FROM article_sources WHERE article_id = ? AND feed_id = ?")
             let dropArticle = try db.prepare("DELETE FROM articles WHERE id = ?")
-            let dropKeys = try db.prepare("DELETE FROM article_keys WHERE article_id = ?")
             let unshow = try db.prepare("UPDATE articles SET content_rank = -1 WHERE id = ? AND feed_id = ?")
+            var doomed: [String] = []
             for id in ids {
                 try dropSource.run([.text(id), .text(feedID)])
                 guard let row = try q.article(id) else { continue }
                 let others = try q.sources(of: id)
                 if others.isEmpty {
                     try dropArticle.run([.text(id)])
-                    try dropKeys.run([.text(id)])
+                    doomed.append(id)
                     if !row.expired {
                         gone.append(row.path)
                         try journalEvent(.removed, id: id, path: row.path, feedID: feedID, q: q)
@@ -113,6 +113,7 @@ extension TidingsState {
                 try stage(article, at: row.path, in: &group)
                 try journalEvent(.updated, id: id, path: row.path, feedID: feedID, q: q)
             }
+            try dropKeys(of: doomed)
             try db.prepare("DELETE FROM purge_requests WHERE feed_id = ?").run([.text(feedID)])
             try group.makeDurable()
         }
@@ -120,6 +121,19 @@ extension TidingsState {
         try removeFiles(gone)
         try flushJournal()
         return result
+    }
+
+    /// Deletes the dedup keys of these articles in one pass over the keys
+    /// (no index by article: it cost every new article a page per key).
+    private func dropKeys(of articles: [String]) throws(StoreError) {
+        guard !articles.isEmpty else { return }
+        try db.execute("CREATE TEMP TABLE IF NOT EXISTS doomed_articles (id TEXT PRIMARY KEY) WITHOUT ROWID")
+        let insert = try db.prepare("INSERT OR IGNORE INTO temp.doomed_articles (id) VALUES (?)")
+        for id in articles { try insert.run([.text(id)]) }
+        try db.execute("""
+            DELETE FROM article_keys WHERE article_id IN (SELECT id FROM temp.doomed_articles);
+            DELETE FROM temp.doomed_articles;
+            """)
     }
 
     /// Feeds whose removal asked for their articles to go too

@@ -21,13 +21,17 @@ extension TidingsState {
     /// one new interval from now.
     public func apply(_ settings: Settings, to id: String, at now: Date = Date()) throws(StoreError) {
         guard !settings.isEmpty else { return }
-        try db.prepare("""
-            UPDATE feeds SET category = COALESCE(?, category), operator_title = COALESCE(?, operator_title),
-              operator_interval = COALESCE(?, operator_interval),
-              next_poll_at = CASE WHEN ?4 IS NOT NULL AND next_poll_at > ?5 + ?4 THEN ?5 + ?4 ELSE next_poll_at END
-            WHERE id = ?6
-            """).run([.text(settings.category), .text(settings.title), .real(settings.intervalSeconds),
-                      .real(settings.intervalSeconds), .real(now.timeIntervalSince1970), .text(id)])
+        try db.transaction { () throws(StoreError) in
+            try db.prepare("""
+                UPDATE feeds SET category = COALESCE(?, category), operator_title = COALESCE(?, operator_title),
+                  operator_interval = COALESCE(?, operator_interval)
+                WHERE id = ?
+                """).run([.text(settings.category), .text(settings.title), .real(settings.intervalSeconds), .text(id)])
+            guard let interval = settings.intervalSeconds else { return }
+            try db.prepare("""
+                UPDATE feed_schedule SET next_poll_at = ?1 WHERE feed_id = ?2 AND next_poll_at > ?1
+                """).run([.real(now.timeIntervalSince1970 + interval), .text(id)])
+        }
     }
 
     /// The title and home page a feed had when it was added (`tidings

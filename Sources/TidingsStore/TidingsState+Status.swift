@@ -31,4 +31,11 @@ extension TidingsState {
         guard let summary = values["last_round.summary"], let at = values["last_round.at"].flatMap(Double.init) else { return nil }
         return (summary, Date(timeIntervalSince1970: at))
     }
+
+    /// Copies the WAL back into the database and empties it: a process
+    /// that stops (or a `--once` round that ends) leaves no checkpoint for
+    /// the next one to pay (`wal_autocheckpoint` lets the WAL reach 64 MiB).
+    public func checkpoint() throws(StoreError) {
+        try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    }
 }

@@ -37,7 +37,13 @@ import Glibc
 
     @Test func killedAtRandomItNeverLeavesAPartialFileAndLosesNothing() throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.daemon), "swift test builds tidingsd; it is missing")
-        let server = try TestHTTPServer { request in .ok(Self.feed(Int(request.path.dropFirst(2)) ?? 0)) }
+        // Each answer takes 5 ms (two at a time: the per-host limit), so that
+        // a whole run (300 feeds, 0.75 s) outlasts the longest wait before a
+        // kill below (0.49 s), however fast tidingsd gets.
+        let server = try TestHTTPServer { request in
+            usleep(5_000)
+            return .ok(Self.feed(Int(request.path.dropFirst(2)) ?? 0))
+        }
         let root = TestPaths.temporaryDirectory("tidings-kill")
         let list = (0..<Self.feeds).map { "\(server.baseURL)/f\($0)" }.joined(separator: "\n")
         try list.write(toFile: root + "/feeds.txt", atomically: true, encoding: .utf8)
