@@ -149,14 +149,25 @@ systemd-check: deps
 	bash Tests/systemd_check.sh
 
 ## Benchmarks beside peers, in a release build (not part of `make test`):
-## the parser beside xmllint, then tidingsd --once against nginx.
+## the parser beside xmllint; tidingsd beside sfeed and newsboat over one
+## nginx corpus (cold, warm, idle); a running daemon's steady state; the
+## store at scale. tidingsd is the statically linked build `make install`
+## ships. BENCH_FEEDS=10000 for the large run, BENCH_SOAK_SECONDS=600 for
+## a ten-minute soak; results go to docs/bench/ (Markdown and SVG, dated).
+BENCH_FEEDS ?= 1000
+BENCH_SOAK_SECONDS ?= 120
+BENCH_PEERS := libxml2-utils nginx-light sfeed newsboat curl
 bench: deps
-	@command -v xmllint >/dev/null || $(SUDO) apt-get install -y -qq libxml2-utils
-	@test -x /usr/sbin/nginx || $(SUDO) apt-get install -y -qq nginx-light
+	@missing=""; for p in $(BENCH_PEERS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
 	swift build -c release --product tidings-bench
-	swift build -c release --product tidingsd
+	swift build -c release --static-swift-stdlib --scratch-path .build-static --product tidingsd
 	.build/release/tidings-bench parse
-	.build/release/tidings-bench poll
+	.build/release/tidings-bench poll --feeds $(BENCH_FEEDS) --tidingsd .build-static/release/tidingsd
+	.build/release/tidings-bench soak --feeds $(BENCH_FEEDS) --seconds $(BENCH_SOAK_SECONDS) --tidingsd .build-static/release/tidingsd
 	.build/release/tidings-bench store
 
 clean:

@@ -105,10 +105,11 @@ public actor Ledger {
             if feedsWithArticles >= TidingsState.groupFeeds || articles >= TidingsState.groupArticles
                 || count >= Self.groupRows { break }
         }
-        let group = Array(queue.prefix(count))
+        var changes = queue.prefix(count).map(\.change)
+        let waiting = queue.prefix(count).map(\.done)
         queue.removeFirst(count)
-        let results = state.apply(group.map(\.change))
-        for (item, result) in zip(group, results) { item.done.resume(returning: result) }
+        let results = state.apply(consuming: &changes)
+        for (done, result) in zip(waiting, results) { done.resume(returning: result) }
         if articleTotal != nil {
             articleTotal! += results.reduce(0) { $0 + ((try? $1.get())?.new ?? 0) }
         }

@@ -46,8 +46,8 @@ public struct Poller: Sendable {
                                    allowFileScheme: feed.url.lowercased().hasPrefix("file:"))
         let outcome: PollOutcome
         do {
-            let response = try await client.fetch(request)
-            outcome = await handle(response, feed: &feed, now: now, log: log)
+            var response = try await client.fetch(request)
+            outcome = await handle(&response, feed: &feed, now: now, log: log)
         } catch FetchError.shutdown {
             return .skipped
         } catch {
@@ -78,7 +78,7 @@ public struct Poller: Sendable {
         }
     }
 
-    private func handle(_ response: FetchResponse, feed: inout FeedRecord, now: Date, log: Logger) async -> PollOutcome {
+    private func handle(_ response: inout FetchResponse, feed: inout FeedRecord, now: Date, log: Logger) async -> PollOutcome {
         feed.lastHTTPStatus = response.status
         await followMove(response, feed: &feed, now: now, log: log)
         switch response.status {
@@ -87,7 +87,7 @@ public struct Poller: Sendable {
             log.debug("feed not modified", metadata: ["http.status": "304"])
             return .notModified
         case 200..<300:
-            return await ingest(response, feed: &feed, now: now, log: log)
+            return await ingest(&response, feed: &feed, now: now, log: log)
         case 410:
             feed.disabledReason = "gone: http 410 on \(Timestamp.format(now))"
             feed.nextPollAt = nil
@@ -113,7 +113,9 @@ public struct Poller: Sendable {
         }
     }
 
-    private func ingest(_ response: FetchResponse, feed: inout FeedRecord, now: Date, log: Logger) async -> PollOutcome {
+    /// Empties `response.body` once parsed: a poll waiting for its group
+    /// to be written holds its entries, not its document too.
+    private func ingest(_ response: inout FetchResponse, feed: inout FeedRecord, now: Date, log: Logger) async -> PollOutcome {
         let hash = SHA256.hex(bytes: response.body)
         if hash == feed.bodyHash {
             remember(response, in: &feed)
@@ -141,6 +143,7 @@ public struct Poller: Sendable {
             return fail(&feed, result: "not a feed", message: error.description, now: now, log: log)
         }
         parseFinished(&feed)
+        response.body = []
         feed.title = document.title ?? feed.title
         feed.homePageURL = document.homePageURL ?? feed.homePageURL
         let identity = FeedIdentity(id: feed.id, url: feed.url, title: feed.title, homePageURL: feed.homePageURL)

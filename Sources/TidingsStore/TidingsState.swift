@@ -43,6 +43,8 @@ public final class TidingsState {
         var lastJournalTime = Date.distantPast
         /// Shared with hook delivery: events up to here are in synced journal lines.
         let progress = JournalProgress()
+        /// Write staged files as groups decide them (`WriteGroup`).
+        let writers = StagingWriters()
 
         init(directory: String) {
             self.directory = directory

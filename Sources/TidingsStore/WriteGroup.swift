@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,9 +6,9 @@ import Glibc
 /// The article files of one group of writes, made durable together before
 /// the group's commit (docs/durability.md):
 ///
-/// 1. each file is kept in memory as it is decided (a path decided twice in
-///    one group keeps its last bytes), then written to the staging
-///    directory, several at once, without a sync;
+/// 1. each file is written to the staging directory as it is decided,
+///    without a sync, by the output's `StagingWriters` (a path decided
+///    twice in one group keeps its last bytes);
 /// 2. the paths about to be renamed are listed in `group.intent`, the
 ///    group's intent, in the staging directory;
 /// 3. one `syncfs` of the output file system makes the staged bytes, the
@@ -25,11 +24,14 @@ struct WriteGroup {
     let output: TidingsState.Output
 
     /// Staged files in order: the final path (relative to the output) and
-    /// the bytes. A path staged again keeps its earlier entry until the
-    /// group is durable, so that a failed poll can be taken out
-    /// (`discard(since:)`) and leave the one before it.
-    private var staged: [(path: String, bytes: [UInt8])] = []
+    /// the temporary file its bytes go to. A path staged again keeps its
+    /// earlier entry until the group is durable, so that a failed poll can
+    /// be taken out (`discard(since:)`) and leave the one before it.
+    private var staged: [(path: String, temp: String)] = []
     private var latest: [String: Int] = [:]
+    /// Temporary files no longer staged (a discarded poll's), removed
+    /// once written.
+    private var dropped: [String] = []
     /// Directories this group created (absolute), for the fallback without `syncfs`.
     private var createdDirectories: [String] = []
     private var knownDirectories = Set<String>()
@@ -48,9 +50,13 @@ struct WriteGroup {
         latest[relative] != nil || FileSystem.exists(absolute(relative))
     }
 
-    /// The file's bytes as the group leaves them.
+    /// The file's bytes as the group leaves them. A file staged in this
+    /// group (a story seen twice in it) is read back once written.
     func read(_ relative: String) -> [UInt8]? {
-        if let i = latest[relative] { return staged[i].bytes }
+        if let i = latest[relative] {
+            output.writers.wait()
+            return FileSystem.read(staged[i].temp)
+        }
         return FileSystem.read(absolute(relative))
     }
 
@@ -60,28 +66,44 @@ struct WriteGroup {
     mutating func stage(_ bytes: [UInt8], at relative: String, isNew: Bool = false) throws(StoreError) {
         if !isNew, read(relative) == bytes { return }
         try makeDirectories(FileSystem.parent(of: absolute(relative)))
+        let temp = output.staging + "/" + UUID().uuidString + ".tmp"
+        output.writers.write(bytes, to: temp)
         latest[relative] = staged.count
-        staged.append((relative, bytes))
+        staged.append((relative, temp))
     }
 
     /// A mark to discard back to when one poll of the group fails.
     var mark: Int { staged.count }
 
     mutating func discard(since mark: Int) {
+        dropped += staged[mark...].map(\.temp)
         staged.removeSubrange(mark...)
         latest = [:]
         for (i, entry) in staged.enumerated() { latest[entry.path] = i }
     }
 
-    /// Steps 1 (the writes) to 4: afterwards every staged file is durable
-    /// under its name.
+    /// Steps 1 (the writes, waited for) to 4: afterwards every staged file
+    /// is durable under its name.
     mutating func makeDurable() throws(StoreError) {
-        guard !staged.isEmpty else { return }
         let finals = staged.indices.filter { latest[staged[$0].path] == $0 }
-        let temps = try writeStaged(finals.map { staged[$0].bytes })
-        let intent = finals.map { staged[$0].path }.joined(separator: "\n") + "\n"
-        try FileSystem.writeUnsynced(intentPath, Array(intent.utf8))
+        let superseded = staged.indices.filter { latest[staged[$0].path] != $0 }.map { staged[$0].temp }
         do {
+            try output.writers.finish()
+        } catch {
+            removeTemporaryFiles()
+            throw error
+        }
+        for temp in superseded + dropped { unlink(temp) }
+        dropped = []
+        guard !finals.isEmpty else {
+            staged = []
+            latest = [:]
+            return
+        }
+        let temps = finals.map { staged[$0].temp }
+        let intent = finals.map { staged[$0].path }.joined(separator: "\n") + "\n"
+        do {
+            try FileSystem.writeUnsynced(intentPath, Array(intent.utf8))
             if FileSystem.syncfsReportsErrors {
                 try FileSystem.syncFileSystem(of: output.directory)
             } else {
@@ -112,44 +134,12 @@ struct WriteGroup {
         for directory in touched.sorted() { try FileSystem.syncDirectory(directory) }
     }
 
-    /// Writes the files to staging, several at once: creating a file is most
-    /// of a new article's cost on a file system that has deleted many files
-    /// (ext4's inode allocator skips recently freed inodes, reading their
-    /// table blocks: 0.1 to 0.7 ms per create measured on this machine's
-    /// disk, against 10 us for the write), and creates on threads of their
-    /// own overlap (a Python loop here: 2,590 files a second on one thread,
-    /// 31,558 on four). Returns the temporary paths, in order; on failure
-    /// none is left.
-    private func writeStaged(_ files: [[UInt8]]) throws(StoreError) -> [String] {
-        let temps = files.map { _ in output.staging + "/" + UUID().uuidString + ".tmp" }
-        let failure = Mutex<StoreError?>(nil)
-        let workers = min(Self.writers, files.count)
-        // Threads of their own: Dispatch runs as many as there are cores,
-        // and a create waits in the kernel more than it computes.
-        let done = DispatchSemaphore(value: 0)
-        for worker in 0..<workers {
-            Thread {
-                defer { done.signal() }
-                for i in stride(from: worker, to: files.count, by: workers) {
-                    do throws(StoreError) {
-                        try FileSystem.writeUnsynced(temps[i], files[i])
-                    } catch {
-                        failure.withLock { if $0 == nil { $0 = error } }
-                        return
-                    }
-                }
-            }.start()
-        }
-        for _ in 0..<workers { done.wait() }
-        if let error = failure.withLock({ $0 }) {
-            for temp in temps { unlink(temp) }
-            throw error
-        }
-        return temps
+    /// Every temporary file of the group, once the writers are done with it.
+    private mutating func removeTemporaryFiles() {
+        try? output.writers.finish()
+        for temp in staged.map(\.temp) + dropped { unlink(temp) }
+        dropped = []
     }
-
-    /// Threads writing staged files at once.
-    static let writers = 8
 
     /// After the commit: the intent is no longer needed. Not synced: an
     /// intent that survives names files the index knows, and adopting
@@ -162,6 +152,7 @@ struct WriteGroup {
     /// with the intent that names them.
     mutating func abandon() {
         discard(since: 0)
+        removeTemporaryFiles()
         if !renamed { unlink(intentPath) }
     }
 
