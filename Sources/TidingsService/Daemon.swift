@@ -74,7 +74,7 @@ public final class Daemon: Sendable {
             // Hooks run up to the synced end of the journal: a round whose
             // lines could not be written (a full disk) must not wait for ever.
             if let hooks { await hooks.waitUntilDelivered(upTo: ledger.journalProgress.syncedSeq) }
-            try? await ledger.checkpoint()
+            try? await ledger.stopCleanly()
             return summary
         } onCancel: {
             client.shutdown()
@@ -123,7 +123,7 @@ public final class Daemon: Sendable {
         } onCancel: {
             client.shutdown()
         }
-        try? await ledger.checkpoint()
+        try? await ledger.stopCleanly()
     }
 
     /// A disk that is full or read-only is nothing any feed did: instead of

@@ -162,8 +162,9 @@ public actor Ledger {
 
     public func feeds() throws(StoreError) -> [FeedRecord] { try state.all() }
 
-    /// The WAL copied back into the database, at the end of a run.
-    public func checkpoint() throws(StoreError) { try state.checkpoint() }
+    /// The WAL copied back into the database at the end of a run, and a
+    /// note that the run stopped cleanly (the next start skips a full check).
+    public func stopCleanly() throws(StoreError) { try state.stopCleanly() }
 
     /// The enabled feeds due now (an indexed query); nil: all of them.
     public func due(at now: Date?) throws(StoreError) -> [FeedRecord] { try state.due(at: now) }

@@ -143,4 +143,24 @@ enum FileSystem {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         return [UInt8](data)
     }
+
+    /// Up to `count` bytes of a file from `offset` (nil: that many from its
+    /// end), and where they start; nil when it cannot be read. The journal's
+    /// first and last lines, without reading the day's whole file.
+    static func read(_ path: String, count: Int, from offset: Int? = nil) -> (start: Int, bytes: [UInt8])? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        let start = offset ?? max(0, Int(info.st_size) - count)
+        var bytes = [UInt8](repeating: 0, count: max(0, min(count, Int(info.st_size) - start)))
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, $0.count - done, off_t(start + done)) }
+            if n <= 0 { break }
+            done += n
+        }
+        return (start, Array(bytes.prefix(done)))
+    }
 }

@@ -21,9 +21,18 @@ public enum IndexRecovery {
     /// aside, with its journal files; returns where and why. A healthy or
     /// missing database is left alone (nil). Other failures (permissions)
     /// are thrown: they are not corruption.
+    ///
+    /// The check reads the whole database (0.44 s at 244,000 articles), so
+    /// it is skipped when the last process stopped cleanly and left the
+    /// database as it found it (`markCleanStop`): after a crash, a kill, a
+    /// power loss, or a database changed since, it runs.
     public static func setAsideIfCorrupt(stateDirectory: String, at now: Date = Date()) throws(StoreError) -> (path: String, reason: String)? {
         let path = stateDirectory + "/" + TidingsState.fileName
         guard FileSystem.exists(path) else { return nil }
+        let marker = stateDirectory + "/" + cleanStopName
+        let stoppedCleanly = FileSystem.read(marker).map { String(decoding: $0, as: UTF8.self) } == fingerprint(path)
+        unlink(marker)
+        if stoppedCleanly { return nil }
         let problem: String
         do {
             let db = try Database(path: path)
@@ -42,6 +51,25 @@ public enum IndexRecovery {
             }
         }
         return (aside, problem)
+    }
+
+    static let cleanStopName = "clean-stop"
+
+    /// Leaves a note that the database was whole when this process stopped,
+    /// after its last checkpoint: the next start skips the full check.
+    static func markCleanStop(stateDirectory: String) {
+        let path = stateDirectory + "/" + TidingsState.fileName
+        guard let print = fingerprint(path) else { return }
+        try? FileSystem.writeUnsynced(stateDirectory + "/" + cleanStopName, Array(print.utf8))
+    }
+
+    /// The database's size and modification time, and that no WAL holds
+    /// commits beside it: whatever changes the file changes this.
+    private static func fingerprint(_ path: String) -> String? {
+        var db = stat(), wal = stat()
+        guard stat(path, &db) == 0 else { return nil }
+        if stat(path + "-wal", &wal) == 0, wal.st_size > 0 { return nil }
+        return "\(db.st_size) \(db.st_mtim.tv_sec).\(db.st_mtim.tv_nsec) \(db.st_ino)"
     }
 
     /// Rebuilds the index from the article files when it holds no article

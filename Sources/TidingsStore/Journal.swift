@@ -81,19 +81,33 @@ public struct JournalFiles: Sendable {
     }
 
     /// The last seq written, after cutting off a partial last line.
+    /// Reads the file's end only (a day's file is megabytes): a window that
+    /// doubles until it holds a whole last line.
     func lastSeq() throws(StoreError) -> Int64 {
         for file in files().reversed() {
-            guard var bytes = FileSystem.read(file) else { continue }
-            if let lastNewline = bytes.lastIndex(of: 0x0A), lastNewline != bytes.count - 1 {
-                try truncate(file, to: lastNewline + 1)
-                bytes.removeSubrange((lastNewline + 1)...)
-            } else if !bytes.isEmpty, bytes.last != 0x0A {
-                try truncate(file, to: 0)
-                bytes = []
-            }
-            if let line = bytes.split(separator: 0x0A).last,
-               let event = try? JSONDecoder().decode(JournalEvent.self, from: Data(line)) {
-                return event.seq
+            var window = 64 << 10
+            while true {
+                guard let (start, tail) = FileSystem.read(file, count: window) else { break }
+                let atFileStart = start == 0
+                // A partial last line (a write cut short) is cut off.
+                if let lastNewline = tail.lastIndex(of: 0x0A) {
+                    if lastNewline != tail.count - 1 { try truncate(file, to: start + lastNewline + 1) }
+                    let complete = tail[..<lastNewline]
+                    let lineStart = complete.lastIndex(of: 0x0A).map { $0 + 1 } ?? complete.startIndex
+                    if lineStart == complete.startIndex, !atFileStart {
+                        window *= 2  // the window began inside the last line
+                        continue
+                    }
+                    if let event = try? JSONDecoder().decode(JournalEvent.self, from: Data(complete[lineStart...])) {
+                        return event.seq
+                    }
+                    break
+                }
+                if atFileStart {
+                    if !tail.isEmpty { try truncate(file, to: 0) }
+                    break
+                }
+                window *= 2
             }
         }
         return 0
@@ -130,19 +144,32 @@ public struct JournalFiles: Sendable {
 
     /// The last seq in one file; 0 when it has none.
     func lastSeq(in file: String) -> Int64 {
-        guard let bytes = FileSystem.read(file),
-              let line = bytes.split(separator: 0x0A).last,
-              let event = try? JSONDecoder().decode(JournalEvent.self, from: Data(line)) else { return 0 }
-        return event.seq
+        var window = 64 << 10
+        while let (start, tail) = FileSystem.read(file, count: window) {
+            let lines = tail.split(separator: 0x0A)
+            if lines.count < 2, start > 0 {
+                window *= 2
+                continue
+            }
+            guard let line = lines.last, let event = try? JSONDecoder().decode(JournalEvent.self, from: Data(line)) else { return 0 }
+            return event.seq
+        }
+        return 0
     }
 
     /// The first seq the files still hold (older day files may have been
     /// removed, `journal_retention_days`); nil when there are none.
     public func firstSeq() -> Int64? {
         for file in files() {
-            guard let bytes = FileSystem.read(file), let line = bytes.split(separator: 0x0A).first,
-                  let event = try? JSONDecoder().decode(JournalEvent.self, from: Data(line)) else { continue }
-            return event.seq
+            var window = 64 << 10
+            while let (_, head) = FileSystem.read(file, count: window, from: 0) {
+                guard let end = head.firstIndex(of: 0x0A) else {
+                    if head.count == window { window *= 2; continue }
+                    break
+                }
+                guard let event = try? JSONDecoder().decode(JournalEvent.self, from: Data(head[..<end])) else { break }
+                return event.seq
+            }
         }
         return nil
     }

@@ -38,4 +38,12 @@ extension TidingsState {
     public func checkpoint() throws(StoreError) {
         try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     }
+
+    /// The last thing a writer that stops cleanly does: after a checkpoint,
+    /// a note that lets the next start skip the full check of the database
+    /// (`IndexRecovery.setAsideIfCorrupt`).
+    public func stopCleanly() throws(StoreError) {
+        try checkpoint()
+        IndexRecovery.markCleanStop(stateDirectory: stateDirectory)
+    }
 }
