@@ -1,7 +1,7 @@
 # Two commands for a newcomer on Debian: `make run` and `make test`.
 # Both install the system packages they need when they are missing.
 
-PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev zlib1g-dev pkg-config openssl man-db systemd
+PACKAGES := libcurl4-openssl-dev libssl-dev libxml2-dev libsqlite3-dev zlib1g-dev pkg-config openssl man-db systemd
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CONFORMANCE ?= ../shared/conformance
 # The conformance bar: overall and per category, in percent.

@@ -116,7 +116,7 @@ public struct Poller: Sendable {
     /// Empties `response.body` once parsed: a poll waiting for its group
     /// to be written holds its entries, not its document too.
     private func ingest(_ response: inout FetchResponse, feed: inout FeedRecord, now: Date, log: Logger) async -> PollOutcome {
-        let hash = SHA256.hex(bytes: response.body)
+        let hash = BodyDigest.hex(response.body)
         if hash == feed.bodyHash {
             remember(response, in: &feed)
             succeed(&feed, result: "unchanged", response: response, document: nil, now: now)

@@ -66,7 +66,7 @@ struct WriteGroup {
     mutating func stage(_ bytes: [UInt8], at relative: String, isNew: Bool = false) throws(StoreError) {
         if !isNew, read(relative) == bytes { return }
         try makeDirectories(FileSystem.parent(of: absolute(relative)))
-        let temp = output.staging + "/" + UUID().uuidString + ".tmp"
+        let temp = output.staging + "/" + FileSystem.temporaryName()
         output.writers.write(bytes, to: temp)
         latest[relative] = staged.count
         staged.append((relative, temp))
