@@ -158,6 +158,18 @@ enum Schema {
         ALTER TABLE feeds DROP COLUMN next_poll_at;
         ALTER TABLE feeds DROP COLUMN last_poll_at;
         """,
+        // 10: what the last poll answered (`ok`, `not modified`, the HTTP
+        // status) changes whenever a feed goes from 200 to 304 and back:
+        // it joins the schedule, so that such a poll leaves the wide row alone.
+        """
+        ALTER TABLE feed_schedule ADD COLUMN last_result TEXT;
+        ALTER TABLE feed_schedule ADD COLUMN last_http_status INTEGER;
+        UPDATE feed_schedule SET
+            last_result = (SELECT last_result FROM feeds WHERE feeds.id = feed_schedule.feed_id),
+            last_http_status = (SELECT last_http_status FROM feeds WHERE feeds.id = feed_schedule.feed_id);
+        ALTER TABLE feeds DROP COLUMN last_result;
+        ALTER TABLE feeds DROP COLUMN last_http_status;
+        """,
     ]
 
     /// Brings the schema up to date. The version is read inside the write

@@ -127,8 +127,7 @@ extension TidingsState {
         try db.prepare("UPDATE feeds SET url = ?1 WHERE id = ?2 AND url <> ?1").run([.text(r.url), .text(r.id)])
         let values: [Statement.Value] = [
             .text(r.title), .text(r.homePageURL), .text(r.etag), .text(r.lastModified),
-            .text(r.bodyHash), .text(r.lastResult),
-            .int(r.lastHTTPStatus.map(Int64.init)), .text(r.lastError), .int(Int64(r.consecutiveFailures)),
+            .text(r.bodyHash), .text(r.lastError), .int(Int64(r.consecutiveFailures)),
             .text(r.disabledReason), .text(r.pendingMoveURL),
             .real(r.pendingMoveSince?.timeIntervalSince1970), .int(Int64(r.pendingMoveCount)), .text(r.movedFrom),
             .int(Int64(r.parseCrashes)), .text(r.parseCrashHash), .text(r.quarantinedHash), .text(r.quarantineReason),
@@ -136,15 +135,16 @@ extension TidingsState {
         ]
         try db.prepare(Self.saveRow).run(values + [.text(r.id)])
         try db.prepare("""
-            UPDATE feed_schedule SET last_poll_at = ?, next_poll_at = ? WHERE feed_id = ?
-            """).run([.real(r.lastPollAt?.timeIntervalSince1970), .real(r.nextPollAt?.timeIntervalSince1970), .text(r.id)])
+            UPDATE feed_schedule SET last_poll_at = ?, next_poll_at = ?, last_result = ?, last_http_status = ? WHERE feed_id = ?
+            """).run([.real(r.lastPollAt?.timeIntervalSince1970), .real(r.nextPollAt?.timeIntervalSince1970),
+                      .text(r.lastResult), .int(r.lastHTTPStatus.map(Int64.init)), .text(r.id)])
     }
 
     /// What a poll may change in a feed's row. The row is written only
     /// when one of them differs (`IS NOT` compares NULLs too): most polls
     /// change only the schedule.
     private static let savedColumns = [
-        "title", "home_page_url", "etag", "last_modified", "body_hash", "last_result", "last_http_status", "last_error",
+        "title", "home_page_url", "etag", "last_modified", "body_hash", "last_error",
         "consecutive_failures", "disabled_reason", "pending_move_url", "pending_move_since", "pending_move_count",
         "moved_from", "parse_crashes", "parse_crash_hash", "quarantined_hash", "quarantine_reason",
         "interval_seconds", "interval_source",
@@ -230,7 +230,7 @@ extension TidingsState {
                        from: String = "feeds f LEFT JOIN feed_schedule s ON s.feed_id = f.id") throws(StoreError) -> [FeedRecord] {
         let stmt = try db.prepare("""
             SELECT f.id, url, added_url, added_at, title, home_page_url, etag, last_modified, body_hash,
-              s.last_poll_at, last_result, last_http_status, last_error, consecutive_failures,
+              s.last_poll_at, s.last_result, s.last_http_status, last_error, consecutive_failures,
               s.next_poll_at, disabled_reason, pending_move_url, pending_move_since,
               pending_move_count, moved_from, parse_crashes, parse_crash_hash, quarantined_hash,
               quarantine_reason, category, operator_title, operator_interval, interval_seconds, interval_source
