@@ -21,6 +21,8 @@ struct SoakBench: ParsableCommand {
     @Option(help: "The tidingsd to run.") var tidingsd = ".build/release/tidingsd"
     @Option(help: "nginx's binary.") var nginx = "/usr/sbin/nginx"
     @Option(help: "Where the dated results (Markdown) are written; empty for none.") var results = "docs/bench"
+    @Option(help: "Where to build the site and run (kept afterwards; a site already there is reused). Default: a temporary directory.")
+    var directory: String?
     @Flag(help: "Keep the generated site, state and logs (and say where).") var keep = false
 
     struct Sample {
@@ -31,9 +33,13 @@ struct SoakBench: ParsableCommand {
     }
 
     func run() throws {
-        let root = NSTemporaryDirectory() + "tidings-soak-bench-\(getpid())"
+        let root = directory ?? NSTemporaryDirectory() + "tidings-soak-bench-\(getpid())"
         defer {
-            if keep { print("kept: \(root)") } else { try? FileManager.default.removeItem(atPath: root) }
+            if keep || directory != nil { print("kept: \(root)") } else { try? FileManager.default.removeItem(atPath: root) }
+        }
+        // Whatever an earlier run left beside the site starts afresh.
+        for leftover in ["tidings", "sfeed", "newsboat", "access.log"] {
+            try? FileManager.default.removeItem(atPath: root + "/" + leftover)
         }
         let site = try FeedSite(root: root, feeds: feeds, nginx: nginx)
         defer { site.stop() }
