@@ -23,6 +23,12 @@ struct StoreBench: ParsableCommand {
     @Option(help: "Articles in each measured slice.") var slice = 100_000
     @Option(help: "Where to build the tree (default: a temporary directory, removed after).") var directory: String?
 
+    func validate() throws {
+        guard articles >= perFeed, slice >= perFeed, slice <= articles else {
+            throw ValidationError("--slice must be at least --per-feed (\(perFeed)) and at most --articles (\(articles))")
+        }
+    }
+
     func run() throws {
         let root = directory ?? NSTemporaryDirectory() + "tidings-store-bench-\(getpid())"
         defer { if directory == nil { try? FileManager.default.removeItem(atPath: root) } }
