@@ -28,12 +28,34 @@ enum RSSReader {
 
         feed.updateHint = updateHint(channel)
 
-        var items = channel.elements.filter { $0.isNamed("item") && Namespace.rssCore.contains($0.namespace) }
+        var items = Self.items(in: channel)
         if channel != root {
             items += root.elements.filter { $0.isNamed("item") && Namespace.rssCore.contains($0.namespace) }
         }
         feed.entries = items.map { entry(from: $0, feed: feed) }
         return feed
+    }
+
+    /// The channel's items in document order, with those that a channel
+    /// element left open swallowed (an `<itunes:category>` never closed
+    /// before the first `<item>`: libxml2's recovery nests everything after
+    /// it inside it, and feedparser still finds every item). Items are not
+    /// searched inside items. Iterative, like every walk over a document.
+    static func items(in channel: XMLElement) -> [XMLElement] {
+        var found: [XMLElement] = []
+        var open = [channel.elements]
+        while !open.isEmpty {
+            guard let child = open[open.count - 1].next() else {
+                open.removeLast()
+                continue
+            }
+            if child.isNamed("item") && Namespace.rssCore.contains(child.namespace) {
+                found.append(child)
+            } else {
+                open.append(child.elements)
+            }
+        }
+        return found
     }
 
     /// RSS 2.0 `ttl` (minutes), else the syndication module's period
