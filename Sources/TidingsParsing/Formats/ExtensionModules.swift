@@ -71,11 +71,13 @@ enum ExtensionModules {
 
     /// A title from Media RSS for an item that has no title of its own:
     /// `media:title` on the item, then in its `media:content`, then in its
-    /// `media:group` (or a content inside the group). Video and photo feeds
-    /// often title their items only there.
+    /// `media:group` (or a content inside the group), then inside its
+    /// `enclosure` (podcast feeds put it there; feedparser reads it). Video
+    /// and photo feeds often title their items only there.
     static func mediaTitle(_ e: XMLElement) -> XMLElement? {
-        guard e.hasChild(in: Namespace.media) else { return nil }
-        for holder in mediaHolders(e) {
+        let enclosures = Namespace.rssCore.flatMap { e.all("enclosure", in: $0) }
+        guard e.hasChild(in: Namespace.media) || !enclosures.isEmpty else { return nil }
+        for holder in mediaHolders(e) + enclosures {
             if let t = holder.first("title", in: Namespace.media), t.hasText { return t }
         }
         return nil
