@@ -34,7 +34,7 @@ struct CorpusGenerator {
         return html
     }
 
-    private static func formatter(_ format: String) -> DateFormatter {
+    static func formatter(_ format: String) -> DateFormatter {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.timeZone = TimeZone(identifier: "UTC")
@@ -42,8 +42,8 @@ struct CorpusGenerator {
         return f
     }
 
-    private static let rfc822 = formatter("EEE, dd MMM yyyy HH:mm:ss Z")
-    private static let iso = formatter("yyyy-MM-dd'T'HH:mm:ssXXXXX")
+    static let rfc822 = formatter("EEE, dd MMM yyyy HH:mm:ss Z")
+    static let iso = formatter("yyyy-MM-dd'T'HH:mm:ssXXXXX")
 
     mutating func date(_ i: Int) -> (rfc822: String, iso: String) {
         let t = 1_760_000_000 - i * 3600 - Int(rng.next() % 3600)

@@ -105,16 +105,8 @@ struct FeedSite {
 
     private static func date(_ k: Int) -> Date { Date(timeIntervalSince1970: TimeInterval(1_750_000_000 + k * 3600)) }
 
-    private static func formatter(_ format: String) -> DateFormatter {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = format
-        return f
-    }
-
-    nonisolated(unsafe) private static let rfc822 = formatter("EEE, dd MMM yyyy HH:mm:ss Z")
-    nonisolated(unsafe) private static let iso = formatter("yyyy-MM-dd'T'HH:mm:ssXXXXX")
+    private static var rfc822: DateFormatter { CorpusGenerator.rfc822 }
+    private static var iso: DateFormatter { CorpusGenerator.iso }
 
     static func rss(_ n: Int, items: Range<Int>) -> String {
         var channel = CorpusGenerator(seed: UInt64(n))

@@ -50,13 +50,7 @@ struct PollReport {
         }
     }
 
-    var day: String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd"
-        return f.string(from: date)
-    }
+    var day: String { CorpusGenerator.formatter("yyyy-MM-dd").string(from: date) }
 
     /// Writes `poll-DATE-NNNN.md` and `.svg` into `directory`; returns their paths.
     func write(to directory: String) throws -> [String] {
