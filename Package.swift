@@ -45,7 +45,14 @@ let package = Package(
         // `poll` fetch through the daemon's engine.)
         .target(name: "TidingsConfiguration", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "TidingsFetching", dependencies: ["CCurl", "TidingsConfiguration"]),
-        .target(name: "TidingsStore", dependencies: ["TidingsModel", "CSQLite"]),
+        // PostgreSQL for a state shared by several nodes (`state_url`):
+        // libpq, the reference client, as a system library like SQLite. It
+        // costs no build time (postgres-nio took 6 min 54 s of clean release
+        // build alone on two cores, and `make test` builds five
+        // configurations), speaks LISTEN/NOTIFY, and is synchronous, as
+        // the state's interface is (`TidingsState` is used from one thread).
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .target(name: "TidingsStore", dependencies: ["TidingsModel", "CSQLite", "CPostgres"]),
         // A crash signal handler in C (only async-signal-safe calls): which
         // parse the process died in. See Sources/TidingsService/CrashNote.swift.
         .target(name: "CCrashNote"),

@@ -35,7 +35,7 @@ public enum IndexRecovery {
         if stoppedCleanly { return nil }
         let problem: String
         do {
-            let db = try Database(path: path)
+            let db = try SQLiteDatabase(path: path)
             let check = try db.prepare("PRAGMA quick_check(1)")
             _ = try check.step()
             let verdict = check.text(0) ?? "unknown"
@@ -92,7 +92,8 @@ extension TidingsState {
         var added = 0
         try db.transaction { () throws(StoreError) in
             let insert = try db.prepare("""
-                INSERT OR IGNORE INTO feeds (id, url, added_url, added_at, title, home_page_url) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO feeds (id, url, added_url, added_at, title, home_page_url) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING
                 """)
             for feed in feeds {
                 try insert.run([.text(feed.id), .text(feed.url), .text(feed.url), .real(now.timeIntervalSince1970),

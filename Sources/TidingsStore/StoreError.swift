@@ -5,6 +5,8 @@ import Glibc
 /// Failures of the state database and the article files. One type for the layer.
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case sqlite(code: Int32, message: String)
+    /// PostgreSQL's SQLSTATE (`23505`, `08006`) and its message.
+    case postgres(state: String, message: String)
     case io(path: String, errno: Int32, message: String)
     case encoding(String)
     case notFound(String)
@@ -18,6 +20,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .io(_, let e, _): [ENOSPC, EDQUOT, EROFS, EACCES, EPERM].contains(e)
         case .sqlite(let code, _): code == 13 || code == 8  // SQLITE_FULL, SQLITE_READONLY
+        // Disk full or out of resources, a read-only server, a lost
+        // connection or a server shutting down: the state cannot be written
+        // until the server is back (the connection is reset on the next use).
+        case .postgres(let state, _): ["53", "08", "57"].contains(state.prefix(2)) || state == "25006"
         default: false
         }
     }
@@ -25,6 +31,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .sqlite(let code, let message): "database: \(message) (sqlite \(code))"
+        case .postgres(let state, let message): "database: \(message) (PostgreSQL \(state))"
         case .io(let path, let e, let message): "io: \(message) \(path): \(String(cString: strerror(e))) (errno \(e))"
         case .encoding(let why): "encoding: \(why)"
         case .notFound(let what): "not found: \(what)"

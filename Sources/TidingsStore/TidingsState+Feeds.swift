@@ -10,7 +10,7 @@ extension TidingsState {
     public func add(url: String, at now: Date = Date()) throws(StoreError) -> (FeedRecord, Bool) {
         if let existing = try find(url) { return (existing, false) }
         let record = FeedRecord(id: ArticleIdentity.feedID(forURL: url), url: url, addedAt: now)
-        try db.prepare("INSERT OR IGNORE INTO feeds (id, url, added_url, added_at) VALUES (?, ?, ?, ?)")
+        try db.prepare("INSERT INTO feeds (id, url, added_url, added_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
             .run([.text(record.id), .text(record.url), .text(record.addedURL), .real(now.timeIntervalSince1970)])
         if db.changes == 0, let existing = try find(url) { return (existing, false) }
         return (record, true)
@@ -25,7 +25,10 @@ extension TidingsState {
             guard let record = try find(urlOrID) else { return nil }
             try db.prepare("DELETE FROM feeds WHERE id = ?").run([.text(record.id)])
             if purge {
-                try db.prepare("INSERT OR REPLACE INTO purge_requests (feed_id, requested_at) VALUES (?, ?)")
+                try db.prepare("""
+                    INSERT INTO purge_requests (feed_id, requested_at) VALUES (?, ?)
+                    ON CONFLICT (feed_id) DO UPDATE SET requested_at = excluded.requested_at
+                    """)
                     .run([.text(record.id), .real(now.timeIntervalSince1970)])
             }
             return record
@@ -81,12 +84,14 @@ extension TidingsState {
     /// In the order their rows are stored: polls finishing together are
     /// saved together, and neighbouring rows share the pages a commit writes.
     public func due(at now: Date?) throws(StoreError) -> [FeedRecord] {
-        guard let now else { return try query("WHERE f.disabled_reason IS NULL ORDER BY s.rowid", []) }
+        let order = db.engine == .sqlite ? "ORDER BY s.rowid" : "ORDER BY s.position"
+        guard let now else { return try query("WHERE f.disabled_reason IS NULL " + order, []) }
         // Two index ranges (never polled, then due), not one OR, which
         // SQLite would answer by scanning every feed.
-        let schedule = "feed_schedule s INDEXED BY feed_schedule_by_next_poll JOIN feeds f ON f.id = s.feed_id"
-        return try query("WHERE s.next_poll_at IS NULL AND f.disabled_reason IS NULL ORDER BY s.rowid", [], from: schedule)
-            + query("WHERE s.next_poll_at <= ? AND f.disabled_reason IS NULL ORDER BY s.rowid",
+        let index = db.engine == .sqlite ? " INDEXED BY feed_schedule_by_next_poll" : ""
+        let schedule = "feed_schedule s\(index) JOIN feeds f ON f.id = s.feed_id"
+        return try query("WHERE s.next_poll_at IS NULL AND f.disabled_reason IS NULL " + order, [], from: schedule)
+            + query("WHERE s.next_poll_at <= ? AND f.disabled_reason IS NULL " + order,
                     [.real(now.timeIntervalSince1970)], from: schedule)
     }
 
@@ -110,8 +115,8 @@ extension TidingsState {
     /// or quarantined), for the daemon's status line.
     public func feedCounts() throws(StoreError) -> (total: Int, failing: Int) {
         let stmt = try db.prepare("""
-            SELECT count(*), coalesce(sum(consecutive_failures > 0 OR disabled_reason IS NOT NULL
-              OR quarantined_hash IS NOT NULL), 0) FROM feeds
+            SELECT count(*), coalesce(sum(CASE WHEN consecutive_failures > 0 OR disabled_reason IS NOT NULL
+              OR quarantined_hash IS NOT NULL THEN 1 ELSE 0 END), 0) FROM feeds
             """)
         _ = try stmt.step()
         return (Int(stmt.int(0) ?? 0), Int(stmt.int(1) ?? 0))
@@ -125,7 +130,7 @@ extension TidingsState {
         // unique url index rewrites its entry, a page written for nothing
         // on every poll.
         try db.prepare("UPDATE feeds SET url = ?1 WHERE id = ?2 AND url <> ?1").run([.text(r.url), .text(r.id)])
-        let values: [Statement.Value] = [
+        let values: [SQLValue] = [
             .text(r.title), .text(r.homePageURL), .text(r.etag), .text(r.lastModified),
             .text(r.bodyHash), .text(r.lastError), .int(Int64(r.consecutiveFailures)),
             .text(r.disabledReason), .text(r.pendingMoveURL),
@@ -141,7 +146,7 @@ extension TidingsState {
     }
 
     /// What a poll may change in a feed's row. The row is written only
-    /// when one of them differs (`IS NOT` compares NULLs too): most polls
+    /// when one of them differs (`IS DISTINCT FROM` compares NULLs too): most polls
     /// change only the schedule.
     private static let savedColumns = [
         "title", "home_page_url", "etag", "last_modified", "body_hash", "last_error",
@@ -153,7 +158,7 @@ extension TidingsState {
     private static let saveRow: String = {
         let n = savedColumns.count
         let set = savedColumns.enumerated().map { "\($1) = ?\($0 + 1)" }.joined(separator: ", ")
-        let differs = savedColumns.enumerated().map { "\($1) IS NOT ?\($0 + 1)" }.joined(separator: " OR ")
+        let differs = savedColumns.enumerated().map { "\($1) IS DISTINCT FROM ?\($0 + 1)" }.joined(separator: " OR ")
         return "UPDATE feeds SET \(set) WHERE id = ?\(n + 1) AND (\(differs))"
     }()
 
@@ -169,8 +174,13 @@ extension TidingsState {
     }
 
     /// Changes whenever another connection commits to the database.
+    /// In PostgreSQL, which has no such counter, it changes when a feed is
+    /// added or removed, or the earliest next poll moves (`tidings poll`).
     public func dataVersion() throws(StoreError) -> Int64 {
-        let stmt = try db.prepare("PRAGMA data_version")
+        let stmt = try db.prepare(db.engine == .sqlite ? "PRAGMA data_version" : """
+            SELECT count(*) * 1000003 + coalesce(sum(CASE WHEN next_poll_at IS NULL THEN 1 ELSE 0 END), 0) * 7919
+              + coalesce(CAST(min(next_poll_at) AS BIGINT), 0) FROM feed_schedule
+            """)
         _ = try stmt.step()
         return stmt.int(0) ?? 0
     }
@@ -226,7 +236,7 @@ extension TidingsState {
 
     /// Feed records; `from` joins the two tables (every feed has a
     /// schedule row; the left join only guards against one missing).
-    private func query(_ clause: String, _ values: [Statement.Value],
+    private func query(_ clause: String, _ values: [SQLValue],
                        from: String = "feeds f LEFT JOIN feed_schedule s ON s.feed_id = f.id") throws(StoreError) -> [FeedRecord] {
         let stmt = try db.prepare("""
             SELECT f.id, url, added_url, added_at, title, home_page_url, etag, last_modified, body_hash,

@@ -29,8 +29,13 @@ extension TidingsState {
         return try stmt.step() ? stmt.text(0).flatMap { Int64($0) } : nil
     }
 
+    /// Sets one of the daemon's own values (`daemon_state`).
+    static let setDaemonState = """
+        INSERT INTO daemon_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value
+        """
+
     public func setHookCursor(_ seq: Int64) throws(StoreError) {
-        try db.prepare("INSERT OR REPLACE INTO daemon_state (key, value) VALUES (?, ?)")
+        try db.prepare(Self.setDaemonState)
             .run([.text(TidingsState.hookCursorKey), .text(String(seq))])
     }
 
@@ -67,7 +72,9 @@ extension TidingsState {
 
     public func recordHookFailure(_ event: HookEvent, attempts: Int, error: String, at now: Date = Date()) throws(StoreError) {
         try db.prepare("""
-            INSERT OR REPLACE INTO hook_failures (seq, event, article_id, path, attempts, error, at) VALUES (?,?,?,?,?,?,?)
+            INSERT INTO hook_failures (seq, event, article_id, path, attempts, error, at) VALUES (?,?,?,?,?,?,?)
+            ON CONFLICT (seq) DO UPDATE SET event = excluded.event, article_id = excluded.article_id, path = excluded.path,
+              attempts = excluded.attempts, error = excluded.error, at = excluded.at
             """).run([.int(event.seq), .text(event.event), .text(event.articleID), .text(event.path),
                       .int(Int64(attempts)), .text(error), .real(now.timeIntervalSince1970)])
     }

@@ -52,7 +52,7 @@ extension TidingsState {
     func releaseWrittenJournalEvents() throws(StoreError) {
         let stmt = try db.prepare("""
             DELETE FROM journal WHERE seq <= ?1
-              AND seq <= COALESCE((SELECT CAST(value AS INTEGER) FROM daemon_state WHERE key = '\(Self.hookCursorKey)'), ?1)
+              AND seq <= COALESCE((SELECT CAST(value AS BIGINT) FROM daemon_state WHERE key = '\(Self.hookCursorKey)'), ?1)
             """)
         try stmt.run([.int(try writer().journalWrittenSeq)])
     }
@@ -61,6 +61,10 @@ extension TidingsState {
     /// or deleted) must not give a seq the files already hold.
     func continueSequence(after written: Int64) throws(StoreError) {
         guard written > 0 else { return }
+        if db.engine == .postgres {
+            try db.prepare("UPDATE journal_counter SET seq = ?1 WHERE seq < ?1").run([.int(written)])
+            return
+        }
         try db.transaction { () throws(StoreError) in
             let current = try db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'journal'")
             if try current.step() {
@@ -75,7 +79,8 @@ extension TidingsState {
 
     /// The highest seq ever given (written out or not); 0 for none.
     func lastJournalSeq() throws(StoreError) -> Int64 {
-        let stmt = try db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'journal'")
+        let stmt = try db.prepare(db.engine == .postgres ? "SELECT seq FROM journal_counter"
+                                  : "SELECT seq FROM sqlite_sequence WHERE name = 'journal'")
         return try stmt.step() ? stmt.int(0) ?? 0 : max(0, output?.journalWrittenSeq ?? 0)
     }
 

@@ -45,11 +45,15 @@ extension TidingsState {
                 WHERE id = ?
                 """)
             saveSourceStmt = try db.prepare("""
-                INSERT OR REPLACE INTO article_sources (article_id, feed_id, feed_url, guid, url, content_hash)
-                VALUES (?,?,?,?,?,?)
+                INSERT INTO article_sources (article_id, feed_id, feed_url, guid, url, content_hash)
+                VALUES (?,?,?,?,?,?) ON CONFLICT (article_id, feed_id) DO UPDATE SET feed_url = excluded.feed_url,
+                  guid = excluded.guid, url = excluded.url, content_hash = excluded.content_hash
                 """)
-            registerKey = try db.prepare("INSERT OR IGNORE INTO article_keys (key_hash, article_id) VALUES (?, ?)")
-            insertJournal = try db.prepare("INSERT INTO journal (event, article_id, path, feed_id, at) VALUES (?,?,?,?,?)")
+            registerKey = try db.prepare("INSERT INTO article_keys (key_hash, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
+            // PostgreSQL gives seqs at commit (`PostgresSchema`); SQLite, whose
+            // writer is alone, as rows are inserted.
+            let journal = db.engine == .postgres ? "pending_journal" : "journal"
+            insertJournal = try db.prepare("INSERT INTO \(journal) (event, article_id, path, feed_id, at) VALUES (?,?,?,?,?)")
         }
 
         func articleForKey(_ keyHash: String) throws(StoreError) -> String? {

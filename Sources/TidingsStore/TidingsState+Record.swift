@@ -41,15 +41,15 @@ extension TidingsState {
         // it durable too. An idle round of a thousand feeds then costs no
         // sync at all (docs/durability.md).
         let rowsOnly = !changes.contains { if case .articles = $0 { true } else { false } }
-        if rowsOnly { try? db.execute("PRAGMA synchronous=NORMAL") }
-        defer { if rowsOnly { try? db.execute("PRAGMA synchronous=FULL") } }
+        if rowsOnly { try? db.commitsDurably(false) }
+        defer { if rowsOnly { try? db.commitsDurably(true) } }
         do {
-            try db.execute("BEGIN IMMEDIATE")
+            try db.begin()
             try releaseWrittenJournalEvents()
             try decide(changes, into: &results, group: &group)
             changes = []
             try group.makeDurable()
-            try db.execute("COMMIT")
+            try db.commit()
             group.finish()
         } catch {
             try? db.execute("ROLLBACK")

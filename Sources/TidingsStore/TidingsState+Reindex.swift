@@ -92,7 +92,7 @@ extension TidingsState {
     /// no keys or sources: they are filled from the files, once.
     func backfillIdentity() throws(StoreError) {
         let check = try db.prepare("""
-            SELECT EXISTS (SELECT 1 FROM articles) AND NOT EXISTS (SELECT 1 FROM article_sources)
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM articles) AND NOT EXISTS (SELECT 1 FROM article_sources) THEN 1 ELSE 0 END
             """)
         guard try check.step(), check.int(0) == 1 else { return }
         let rows = try db.prepare("SELECT path FROM articles")

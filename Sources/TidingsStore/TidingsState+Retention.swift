@@ -127,12 +127,12 @@ extension TidingsState {
     /// (no index by article: it cost every new article a page per key).
     private func dropKeys(of articles: [String]) throws(StoreError) {
         guard !articles.isEmpty else { return }
-        try db.execute("CREATE TEMP TABLE IF NOT EXISTS doomed_articles (id TEXT PRIMARY KEY) WITHOUT ROWID")
-        let insert = try db.prepare("INSERT OR IGNORE INTO temp.doomed_articles (id) VALUES (?)")
+        try db.execute("CREATE TEMP TABLE IF NOT EXISTS doomed_articles (id TEXT PRIMARY KEY)")
+        let insert = try db.prepare("INSERT INTO doomed_articles (id) VALUES (?) ON CONFLICT DO NOTHING")
         for id in articles { try insert.run([.text(id)]) }
         try db.execute("""
-            DELETE FROM article_keys WHERE article_id IN (SELECT id FROM temp.doomed_articles);
-            DELETE FROM temp.doomed_articles;
+            DELETE FROM article_keys WHERE article_id IN (SELECT id FROM doomed_articles);
+            DELETE FROM doomed_articles;
             """)
     }
 

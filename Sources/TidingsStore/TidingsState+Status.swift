@@ -19,7 +19,7 @@ extension TidingsState {
 
     /// The daemon's last round, in words, and when it ended.
     public func setLastRound(_ summary: String, at now: Date = Date()) throws(StoreError) {
-        let insert = try db.prepare("INSERT OR REPLACE INTO daemon_state (key, value) VALUES (?, ?)")
+        let insert = try db.prepare(Self.setDaemonState)
         try insert.run([.text("last_round.summary"), .text(summary)])
         try insert.run([.text("last_round.at"), .text(String(now.timeIntervalSince1970))])
     }
@@ -36,6 +36,7 @@ extension TidingsState {
     /// that stops (or a `--once` round that ends) leaves no checkpoint for
     /// the next one to pay (`wal_autocheckpoint` lets the WAL reach 64 MiB).
     public func checkpoint() throws(StoreError) {
+        guard db.engine == .sqlite else { return }
         try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     }
 
@@ -43,6 +44,7 @@ extension TidingsState {
     /// a note that lets the next start skip the full check of the database
     /// (`IndexRecovery.setAsideIfCorrupt`).
     public func stopCleanly() throws(StoreError) {
+        guard db.engine == .sqlite else { return }
         try checkpoint()
         IndexRecovery.markCleanStop(stateDirectory: stateDirectory)
     }

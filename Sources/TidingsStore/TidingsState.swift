@@ -74,21 +74,29 @@ public final class TidingsState {
     ///   - durableCommits: false for a connection whose last commits may be
     ///     lost to a power loss without harm (hook delivery's cursor:
     ///     delivery is at least once). Commits stay atomic.
+    ///   - databaseURL: a PostgreSQL connection URI (`state_url`): the
+    ///     state lives there, shared by every node; nil for SQLite in the
+    ///     state directory.
     public init(stateDirectory: String, readOnly: Bool = false, mustExist: Bool = false,
-                durableCommits: Bool = true) throws(StoreError) {
+                durableCommits: Bool = true, databaseURL: String? = nil) throws(StoreError) {
         let path = stateDirectory + "/" + Self.fileName
         self.stateDirectory = stateDirectory
         output = nil
+        if let databaseURL {
+            if !readOnly { try FileSystem.makeDirectory(stateDirectory) }
+            db = try Self.openPostgres(databaseURL, migrate: !(readOnly || mustExist))
+            return
+        }
         if readOnly || mustExist, !FileSystem.exists(path) {
             throw .notFound("no Tidings state in \(stateDirectory) (no \(Self.fileName))")
         }
         if readOnly {
-            db = try Database(path: path, readOnly: true)
+            db = try SQLiteDatabase(path: path, readOnly: true)
             try Schema.checkReadable(db, path: path)
             return
         }
         try FileSystem.makeDirectory(stateDirectory)
-        db = try Database(path: path, durableCommits: durableCommits)
+        db = try SQLiteDatabase(path: path, durableCommits: durableCommits)
         try Schema.migrate(db)
     }
 
@@ -96,15 +104,19 @@ public final class TidingsState {
     /// crash or power loss left (a group whose files were renamed but whose
     /// commit was lost, journal lines not yet written, files of expired
     /// articles), so the output and the index agree before anything polls.
-    public init(stateDirectory: String, outputDirectory: String) throws(StoreError) {
+    public init(stateDirectory: String, outputDirectory: String, databaseURL: String? = nil) throws(StoreError) {
         self.stateDirectory = stateDirectory
         try FileSystem.makeDirectory(stateDirectory)
         try FileSystem.makeDirectory(outputDirectory + "/articles")
         let output = Output(directory: outputDirectory)
         try FileSystem.makeDirectory(output.staging)
         self.output = output
-        db = try Database(path: stateDirectory + "/" + Self.fileName)
-        try Schema.migrate(db)
+        if let databaseURL {
+            db = try Self.openPostgres(databaseURL, migrate: true)
+        } else {
+            db = try SQLiteDatabase(path: stateDirectory + "/" + Self.fileName)
+            try Schema.migrate(db)
+        }
         try backfillIdentity()
         output.journalWrittenSeq = try output.journal.lastSeq()
         try continueSequence(after: output.journalWrittenSeq)
@@ -112,6 +124,15 @@ public final class TidingsState {
         FileSystem.clearStaging(output.staging)
         try flushJournal()
         removeExpiredFiles()
+    }
+
+    /// A connection to the state in PostgreSQL, migrated (or checked, for
+    /// a reader), its commits giving the journal's seqs.
+    private static func openPostgres(_ url: String, migrate: Bool) throws(StoreError) -> PostgresDatabase {
+        let db = try PostgresDatabase(url: url, session: PostgresSchema.session)
+        if migrate { try PostgresSchema.migrate(db) } else { try PostgresSchema.checkReadable(db) }
+        db.beforeCommit = PostgresSchema.beforeCommit
+        return db
     }
 
     /// The output, for the methods that write articles.

@@ -45,7 +45,7 @@ import TidingsTestSupport
     /// not "no such column".
     @Test func aReaderRefusesAStateOlderThanItsSchemaAndSaysWhatToDo() throws {
         let dir = TestPaths.temporaryDirectory()
-        let db = try Database(path: dir + "/" + TidingsState.fileName)
+        let db = try SQLiteDatabase(path: dir + "/" + TidingsState.fileName)
         for migration in Schema.migrations.prefix(3) { try db.execute(migration) }
         try db.execute("PRAGMA user_version = 3")
         #expect(throws: StoreError.incompatible("the state in \(dir)/\(TidingsState.fileName) is from an older tidingsd "
