@@ -47,7 +47,7 @@ extension TidingsState {
                             SELECT s.article_id, ROW_NUMBER() OVER (
                                 PARTITION BY s.feed_id ORDER BY l.first_seen DESC, l.id DESC) AS place
                             FROM article_sources s JOIN articles l ON l.id = s.article_id
-                            WHERE l.expired_at IS NULL)
+                            WHERE l.expired_at IS NULL) ranked
                         GROUP BY article_id HAVING MIN(place) > ?) k ON k.article_id = a.id
                     """)
                 try surplus.bind([.int(Int64(limit))])

@@ -13,8 +13,8 @@ import TidingsTestSupport
                              homePageURL: "https://paper.example/")
     let day = Date(timeIntervalSince1970: 1_795_000_000)
 
-    func store(_ root: String) throws -> TidingsState {
-        try TidingsState(stateDirectory: root + "/state", outputDirectory: root + "/out")
+    func store(_ root: String, _ engine: StateEngine) throws -> TidingsState {
+        try engine.writer(root)
     }
 
     /// Every article file under a root, by path relative to its output, with its bytes.
@@ -41,14 +41,14 @@ import TidingsTestSupport
                title: "Bridge reopens", contentHTML: "<p>The bridge reopened on Monday after two years of work.</p>")]
     }
 
-    @Test func aStoryInTwoFeedsIsOneFileWhicheverFeedIsPolledFirst() throws {
+    @Test(arguments: StateEngine.all) func aStoryInTwoFeedsIsOneFileWhicheverFeedIsPolledFirst(_ engine: StateEngine) throws {
         let first = TestPaths.temporaryDirectory(), second = TestPaths.temporaryDirectory()
-        let a = try store(first)
+        let a = try store(first, engine)
         let s1 = try a.record(wireItems, feed: wire, at: day)
         let s2 = try a.record(paperItems, feed: paper, at: day)
         #expect(s1.new == 2 && s2.new == 0 && s2.merged == 1)
 
-        let b = try store(second)
+        let b = try store(second, engine)
         _ = try b.record(paperItems, feed: paper, at: day)
         _ = try b.record(wireItems, feed: wire, at: day)
 
@@ -66,32 +66,32 @@ import TidingsTestSupport
         #expect(shared.id == String(SHA256.hex("link\n//news.example/2026/story").prefix(32)))
     }
 
-    @Test func aPermalinkGuidJoinsFeedsToo() throws {
+    @Test(arguments: StateEngine.all) func aPermalinkGuidJoinsFeedsToo(_ engine: StateEngine) throws {
         let root = TestPaths.temporaryDirectory()
-        let s = try store(root)
+        let s = try store(root, engine)
         _ = try s.record([Entry(guid: "https://blog.example/p/9", title: "Nine")], feed: wire, at: day)
         let joined = try s.record([Entry(guid: "https://blog.example/p/9?utm_campaign=x", title: "Nine")], feed: paper, at: day)
         #expect(joined.merged == 1 && joined.new == 0)
         #expect(tree(root).count == 1)
     }
 
-    @Test func equalRichnessGoesToTheSmallerFeedID() throws {
+    @Test(arguments: StateEngine.all) func equalRichnessGoesToTheSmallerFeedID(_ engine: StateEngine) throws {
         let one = TestPaths.temporaryDirectory(), two = TestPaths.temporaryDirectory()
         let fromWire = [Entry(guid: "w", url: "https://n.example/s", title: "Same size A")]
         let fromPaper = [Entry(guid: "p", url: "https://n.example/s", title: "Same size B")]
-        let x = try store(one)
+        let x = try store(one, engine)
         _ = try x.record(fromPaper, feed: paper, at: day)
         _ = try x.record(fromWire, feed: wire, at: day)
-        let y = try store(two)
+        let y = try store(two, engine)
         _ = try y.record(fromWire, feed: wire, at: day)
         _ = try y.record(fromPaper, feed: paper, at: day)
         #expect(tree(one) == tree(two))
         #expect(try article(TestPaths.files(under: one + "/out/articles", suffix: ".json")[0]).entry.title == "Same size A")
     }
 
-    @Test func itemsThatAllLinkToTheHomePageStayApart() throws {
+    @Test(arguments: StateEngine.all) func itemsThatAllLinkToTheHomePageStayApart(_ engine: StateEngine) throws {
         let root = TestPaths.temporaryDirectory()
-        let s = try store(root)
+        let s = try store(root, engine)
         let items = (1...3).map { Entry(guid: "post-\($0)", url: "https://wire.example/", title: "Post \($0)") }
         #expect(try s.record(items, feed: wire, at: day).new == 3)
         // Another feed linking to that home page joins none of them.
@@ -99,9 +99,9 @@ import TidingsTestSupport
         #expect(tree(root).count == 4)
     }
 
-    @Test func aLiveBlogsRepeatedGuidKeepsEveryUpdate() throws {
+    @Test(arguments: StateEngine.all) func aLiveBlogsRepeatedGuidKeepsEveryUpdate(_ engine: StateEngine) throws {
         let root = TestPaths.temporaryDirectory()
-        let s = try store(root)
+        let s = try store(root, engine)
         let updates = (1...3).map { Entry(guid: "live-2026-11-29", url: "https://wire.example/live?update=\($0)",
                                           title: "Update \($0)") }
         #expect(try s.record(updates, feed: wire, at: day).new == 3)
@@ -117,9 +117,9 @@ import TidingsTestSupport
         for (path, bytes) in before { #expect(after[path] == bytes) }
     }
 
-    @Test func aFeedThatChangesEveryGuidMakesNoDuplicates() throws {
+    @Test(arguments: StateEngine.all) func aFeedThatChangesEveryGuidMakesNoDuplicates(_ engine: StateEngine) throws {
         let root = TestPaths.temporaryDirectory()
-        let s = try store(root)
+        let s = try store(root, engine)
         let v1 = (1...3).map { Entry(guid: "http://wire.example/?p=\($0)", url: "https://wire.example/2026/post-\($0)",
                                      title: "Post \($0)") }
         _ = try s.record(v1, feed: wire, at: day)
@@ -133,9 +133,9 @@ import TidingsTestSupport
         #expect(Set(guids.compactMap { $0 }) == ["urn:uuid:0000-1", "urn:uuid:0000-2", "urn:uuid:0000-3"])
     }
 
-    @Test func anEditedTitleIsAnUpdateNotANewArticle() throws {
+    @Test(arguments: StateEngine.all) func anEditedTitleIsAnUpdateNotANewArticle(_ engine: StateEngine) throws {
         let root = TestPaths.temporaryDirectory()
-        let s = try store(root)
+        let s = try store(root, engine)
         _ = try s.record([Entry(guid: "1", url: "https://wire.example/1", title: "Teh title")], feed: wire, at: day)
         let later = day.addingTimeInterval(7200)
         let summary = try s.record([Entry(guid: "1", url: "https://wire.example/1", title: "The title")], feed: wire, at: later)
@@ -151,9 +151,9 @@ import TidingsTestSupport
         #expect(events.map(\.event) == [.created, .updated])
     }
 
-    @Test func pollingAnUnchangedFeedWritesNoFileAndNoJournalLine() throws {
+    @Test(arguments: StateEngine.all) func pollingAnUnchangedFeedWritesNoFileAndNoJournalLine(_ engine: StateEngine) throws {
         let root = TestPaths.temporaryDirectory()
-        let s = try store(root)
+        let s = try store(root, engine)
         _ = try s.record(wireItems, feed: wire, at: day)
         _ = try s.record(paperItems, feed: paper, at: day)
         let journal = JournalFiles(outputDirectory: root + "/out")

@@ -4,19 +4,19 @@ import Testing
 import TidingsTestSupport
 
 @Suite struct FeedRegistryTests {
-    @Test func addIsIdempotentAndIdsAreStable() throws {
+    @Test(arguments: StateEngine.all) func addIsIdempotentAndIdsAreStable(_ engine: StateEngine) throws {
         let dir = TestPaths.temporaryDirectory()
-        let registry = try TidingsState(stateDirectory: dir)
+        let registry = try engine.changer(dir)
         let (a, added) = try registry.add(url: "https://example.com/feed")
         let (b, addedAgain) = try registry.add(url: "https://example.com/feed")
         #expect(added && !addedAgain)
         #expect(a.id == b.id)
-        let other = try TidingsState(stateDirectory: TestPaths.temporaryDirectory())
+        let other = try engine.changer(TestPaths.temporaryDirectory())
         #expect(try other.add(url: "https://example.com/feed").0.id == a.id)
     }
 
-    @Test func removeByURLOrID() throws {
-        let registry = try TidingsState(stateDirectory: TestPaths.temporaryDirectory())
+    @Test(arguments: StateEngine.all) func removeByURLOrID(_ engine: StateEngine) throws {
+        let registry = try engine.changer(TestPaths.temporaryDirectory())
         let (a, _) = try registry.add(url: "https://example.com/a")
         _ = try registry.add(url: "https://example.com/b")
         #expect(try registry.remove(a.id)?.url == "https://example.com/a")
@@ -25,17 +25,17 @@ import TidingsTestSupport
         #expect(try registry.all().isEmpty)
     }
 
-    @Test func stateSurvivesReopening() throws {
+    @Test(arguments: StateEngine.all) func stateSurvivesReopening(_ engine: StateEngine) throws {
         let dir = TestPaths.temporaryDirectory()
-        var record = try TidingsState(stateDirectory: dir).add(url: "https://example.com/feed").0
+        var record = try engine.changer(dir).add(url: "https://example.com/feed").0
         record.etag = "\"abc\""
         record.lastModified = "Wed, 25 Nov 2026 10:00:00 GMT"
         record.consecutiveFailures = 3
         record.lastError = "http 500"
         record.nextPollAt = Date(timeIntervalSince1970: 2_000_000_000)
-        try TidingsState(stateDirectory: dir).save(record)
-        var reread = try #require(try TidingsState(stateDirectory: dir).find(record.id))
-        // Times go through SQLite as seconds since 1970; allow the float rounding.
+        try engine.changer(dir).save(record)
+        var reread = try #require(try engine.changer(dir).find(record.id))
+        // Times are stored as seconds since 1970; allow the float rounding.
         #expect(abs(reread.addedAt.timeIntervalSince(record.addedAt)) < 0.001)
         reread.addedAt = record.addedAt
         #expect(reread == record)

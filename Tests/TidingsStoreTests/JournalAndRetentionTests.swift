@@ -11,8 +11,8 @@ import TidingsTestSupport
     let paper = FeedIdentity(id: "bbbbbbbbbbbbbbbb", url: "https://paper.example/atom")
     let day = Date(timeIntervalSince1970: 1_795_000_000)
 
-    func store(_ root: String) throws -> TidingsState {
-        try TidingsState(stateDirectory: root + "/state", outputDirectory: root + "/out")
+    func store(_ root: String, _ engine: StateEngine) throws -> TidingsState {
+        try engine.writer(root)
     }
 
     func items(_ range: ClosedRange<Int>, site: String = "wire") -> [Entry] {
@@ -27,9 +27,9 @@ import TidingsTestSupport
         }
     }
 
-    @Test func everyEventIsOneLineWithTheDocumentedFieldsAndSeqsWithoutGaps() throws {
+    @Test(arguments: StateEngine.all) func everyEventIsOneLineWithTheDocumentedFieldsAndSeqsWithoutGaps(_ engine: StateEngine) throws {
         let root = TestPaths.temporaryDirectory()
-        let s = try store(root)
+        let s = try store(root, engine)
         _ = try s.record(items(1...2), feed: wire, at: day)
         _ = try s.record([Entry(guid: "p", url: "https://wire.example/1?utm_source=p", title: "Story 1 again")],
                          feed: paper, at: day)
@@ -52,10 +52,10 @@ import TidingsTestSupport
         for line in all { #expect(validator.errors(for: line).isEmpty) }
     }
 
-    @Test func aKillDuringTheAppendLeavesNoGapAndNoRepeat() throws {
+    @Test(arguments: StateEngine.all) func aKillDuringTheAppendLeavesNoGapAndNoRepeat(_ engine: StateEngine) throws {
         let root = TestPaths.temporaryDirectory()
         do {
-            let s = try store(root)
+            let s = try store(root, engine)
             _ = try s.record(items(1...2), feed: wire, at: day)
             _ = try s.record(items(3...4), feed: wire, at: day)
         }
@@ -66,15 +66,15 @@ import TidingsTestSupport
         let secondLineEnd = try #require(bytes.indices.filter { bytes[$0] == 0x0A }.dropFirst(1).first)
         try bytes.prefix(secondLineEnd + 20).write(to: URL(fileURLWithPath: file))
 
-        _ = try store(root)
+        _ = try store(root, engine)
         #expect(try lines(root).map { $0["seq"] as? Int } == [1, 2, 3, 4])
     }
 
-    @Test func aStateRebuiltBesideTheJournalNeverReusesASeq() throws {
+    @Test(arguments: StateEngine.all) func aStateRebuiltBesideTheJournalNeverReusesASeq(_ engine: StateEngine) throws {
         let root = TestPaths.temporaryDirectory()
-        _ = try store(root).record(items(1...3), feed: wire, at: day)
-        try FileManager.default.removeItem(atPath: root + "/state")
-        let fresh = try store(root)
+        _ = try store(root, engine).record(items(1...3), feed: wire, at: day)
+        try engine.loseState(root)
+        let fresh = try store(root, engine)
         _ = try fresh.reindex()
         _ = try fresh.record(items(4...4), feed: wire, at: day)
         #expect(try lines(root).map { $0["seq"] as? Int } == [1, 2, 3, 4])
@@ -82,21 +82,21 @@ import TidingsTestSupport
 
     /// Files written by a run killed before its first commit: the index
     /// rebuilt from them gives each its `created` line.
-    @Test func filesTheJournalNeverNamedGetTheirCreatedLineWhenReindexed() throws {
+    @Test(arguments: StateEngine.all) func filesTheJournalNeverNamedGetTheirCreatedLineWhenReindexed(_ engine: StateEngine) throws {
         let root = TestPaths.temporaryDirectory()
-        _ = try store(root).record(items(1...3), feed: wire, at: day)
-        try FileManager.default.removeItem(atPath: root + "/state")
+        _ = try store(root, engine).record(items(1...3), feed: wire, at: day)
+        try engine.loseState(root)
         try FileManager.default.removeItem(atPath: root + "/out/journal")
-        let s = try store(root)
+        let s = try store(root, engine)
         _ = try s.reindex()
         #expect(try lines(root).map { $0["event"] as? String } == ["created", "created", "created"])
         _ = try s.reindex()
         #expect(try lines(root).count == 3, "once each")
     }
 
-    @Test func retentionExpiresTheOldestPerFeedAndATombstoneKeepsThemOut() throws {
+    @Test(arguments: StateEngine.all) func retentionExpiresTheOldestPerFeedAndATombstoneKeepsThemOut(_ engine: StateEngine) throws {
         let root = TestPaths.temporaryDirectory()
-        let s = try store(root)
+        let s = try store(root, engine)
         for i in 1...4 { _ = try s.record(items(i...i), feed: wire, at: day.addingTimeInterval(Double(i) * 60)) }
         // Story 1 is in the paper too, which keeps it while the wire does not.
         _ = try s.record([Entry(guid: "p1", url: "https://wire.example/1", title: "Story 1")], feed: paper,
@@ -120,9 +120,9 @@ import TidingsTestSupport
         #expect(try lines(root).filter { $0["event"] as? String == "expired" }.count == 4)
     }
 
-    @Test func purgeRemovesWhatOnlyThatFeedCarriedAndKeepsTheRest() throws {
+    @Test(arguments: StateEngine.all) func purgeRemovesWhatOnlyThatFeedCarriedAndKeepsTheRest(_ engine: StateEngine) throws {
         let root = TestPaths.temporaryDirectory()
-        let s = try store(root)
+        let s = try store(root, engine)
         _ = try s.record(items(1...2), feed: wire, at: day)
         _ = try s.record([Entry(guid: "p1", url: "https://wire.example/1", title: "Story 1")], feed: paper, at: day)
         let result = try s.purge(feedID: wire.id)
@@ -139,11 +139,11 @@ import TidingsTestSupport
         #expect(after.entry.title == "Story 1 (paper)" && after.tidings.feed.id == paper.id)
     }
 
-    @Test func aReindexedStateStillJoinsFeeds() throws {
+    @Test(arguments: StateEngine.all) func aReindexedStateStillJoinsFeeds(_ engine: StateEngine) throws {
         let root = TestPaths.temporaryDirectory()
-        _ = try store(root).record(items(1...2), feed: wire, at: day)
-        try FileManager.default.removeItem(atPath: root + "/state")
-        let s = try store(root)
+        _ = try store(root, engine).record(items(1...2), feed: wire, at: day)
+        try engine.loseState(root)
+        let s = try store(root, engine)
         _ = try s.reindex()
         let joined = try s.record([Entry(guid: "p", url: "http://wire.example/2?fbclid=z", title: "Story 2")],
                                   feed: paper, at: day)
@@ -151,9 +151,9 @@ import TidingsTestSupport
         #expect(try s.record(items(1...2), feed: wire, at: day).unchanged == 2)
     }
 
-    @Test func theMergedFeedHoldsTheNewestArticles() throws {
+    @Test(arguments: StateEngine.all) func theMergedFeedHoldsTheNewestArticles(_ engine: StateEngine) throws {
         let root = TestPaths.temporaryDirectory()
-        let s = try store(root)
+        let s = try store(root, engine)
         for i in 1...5 { _ = try s.record(items(i...i), feed: wire, at: day.addingTimeInterval(Double(i))) }
         try s.writeMergedFeed(items: 3)
         let object = try #require(try JSONSerialization.jsonObject(
@@ -178,11 +178,11 @@ import TidingsTestSupport
         }
     }
 
-    @Test func oldJournalDaysAreRemovedButNeverTheNewestNorOneAHookStillNeeds() throws {
+    @Test(arguments: StateEngine.all) func oldJournalDaysAreRemovedButNeverTheNewestNorOneAHookStillNeeds(_ engine: StateEngine) throws {
         let root = TestPaths.temporaryDirectory()
         let now = Date()
         try Self.writeHistory(root, [(100, [1, 2]), (50, [3]), (10, [4]), (0, [5])], now: now)
-        let s = try store(root)
+        let s = try store(root, engine)
         let journal = JournalFiles(outputDirectory: root + "/out")
         // A hook that has run up to seq 2 holds back the file with seq 3.
         try s.setHookCursor(2)
@@ -204,18 +204,18 @@ import TidingsTestSupport
     /// A state rebuilt after retention removed old journal days does not
     /// journal `created` again for articles first seen before the oldest
     /// line kept: their lines were there, and went with their day.
-    @Test func aRebuildDoesNotJournalAgainWhatRetentionRemoved() throws {
+    @Test(arguments: StateEngine.all) func aRebuildDoesNotJournalAgainWhatRetentionRemoved(_ engine: StateEngine) throws {
         let root = TestPaths.temporaryDirectory()
         let now = Date()
         do {
-            let s = try store(root)
+            let s = try store(root, engine)
             _ = try s.record(items(1...2), feed: wire, at: now.addingTimeInterval(-100 * 86_400))
         }
         // Retention took the days holding seqs 1 and 2; seq 3 is kept.
         try FileManager.default.removeItem(atPath: root + "/out/journal")
         try Self.writeHistory(root, [(1, [3])], now: now)
-        try FileManager.default.removeItem(atPath: root + "/state")
-        let s = try store(root)
+        try engine.loseState(root)
+        let s = try store(root, engine)
         let report = try #require(try IndexRecovery.rebuild(state: s, reason: "test"))
         #expect(report.articles == 2)
         #expect(JournalFiles(outputDirectory: root + "/out").events(since: 0).map(\.seq) == [3])
