@@ -32,13 +32,16 @@ extension Configuration {
         return candidates.first { FileManager.default.fileExists(atPath: $0) }
     }
 
-    /// `TIDINGS_STATE_DIR`, `TIDINGS_OUTPUT_DIR` and `TIDINGS_USER_AGENT`
+    /// `TIDINGS_STATE_DIR`, `TIDINGS_OUTPUT_DIR`, `TIDINGS_STATE_URL`,
+    /// `TIDINGS_NODE_NAME` and `TIDINGS_USER_AGENT`
     /// over this configuration: the one place their precedence (over the
     /// file, under the flags) is written down, for both executables.
     public func applyingEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Configuration {
         var config = self
         if let directory = environment["TIDINGS_STATE_DIR"] { config.stateDirectory = directory }
         if let directory = environment["TIDINGS_OUTPUT_DIR"] { config.outputDirectory = directory }
+        if let url = environment["TIDINGS_STATE_URL"], !url.isEmpty { config.stateURL = url }
+        if let name = environment["TIDINGS_NODE_NAME"], !name.isEmpty { config.nodeName = name }
         if let agent = environment["TIDINGS_USER_AGENT"] { config.fetch.userAgent = agent }
         return config
     }
@@ -111,6 +114,10 @@ extension Configuration {
         atLeast(Double(fetch.maximumTransfersPerHost), 1, "fetch.maximum_transfers_per_host")
         if stateDirectory.isEmpty { out.append("state_directory must not be empty") }
         if outputDirectory.isEmpty { out.append("output_directory must not be empty") }
+        if let stateURL, !(stateURL.hasPrefix("postgresql://") || stateURL.hasPrefix("postgres://")) {
+            out.append("state_url must be a PostgreSQL connection URI (postgresql://…), not \(Self.redactingPassword(in: stateURL))")
+        }
+        if leaseSeconds < 2 { out.append("lease_seconds must be at least 2") }
         return out
     }
 
@@ -125,6 +132,10 @@ extension Configuration {
                 switch key {
                 case "state_directory": string(value, key).map { config.stateDirectory = $0 }
                 case "output_directory": string(value, key).map { config.outputDirectory = $0 }
+                case "state_url": string(value, key).map { config.stateURL = $0 }
+                case "state_password_file": string(value, key).map { config.statePasswordFile = $0 }
+                case "node_name": string(value, key).map { config.nodeName = $0 }
+                case "lease_seconds": number(value, key).map { config.leaseSeconds = $0 }
                 case "poll_interval_seconds": number(value, key).map { config.pollIntervalSeconds = $0 }
                 case "maximum_backoff_seconds": number(value, key).map { config.maximumBackoffSeconds = $0 }
                 case "minimum_interval_seconds": number(value, key).map { config.minimumIntervalSeconds = $0 }

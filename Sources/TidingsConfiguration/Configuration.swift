@@ -4,6 +4,17 @@ import Foundation
 public struct Configuration: Sendable, Codable, Hashable {
     public var stateDirectory = "./state"
     public var outputDirectory = "./out"
+    /// A PostgreSQL connection URI: the state lives there, shared by every
+    /// node that names it (`docs/cluster.md`); nil: SQLite in the state
+    /// directory. May hold a password: print `redacted()`, never this.
+    public var stateURL: String?
+    /// A file holding the PostgreSQL password (a systemd credential).
+    public var statePasswordFile: String?
+    /// This node's name among those sharing a state: the host name unless set.
+    public var nodeName: String?
+    /// How long a node holds the feeds it claimed; it renews them while it
+    /// polls, and another node takes them over when it stops renewing.
+    public var leaseSeconds: Double = 300
     /// How often a healthy feed is polled when neither its operator nor
     /// its publisher says otherwise (see `Schedule`).
     public var pollIntervalSeconds: Double = 30 * 60
@@ -48,4 +59,56 @@ public struct Configuration: Sendable, Codable, Hashable {
     public var fetch = FetchPolicy()
 
     public init() {}
+
+    /// This configuration as it may be shown (`--print-config`, logs): a
+    /// password in `state_url` replaced by `***`.
+    public func redacted() -> Configuration {
+        var copy = self
+        copy.stateURL = stateURL.map(Self.redactingPassword)
+        return copy
+    }
+
+    /// `postgresql://user:secret@host/db` → `postgresql://user:***@host/db`;
+    /// a `password=` keyword or query parameter likewise.
+    public static func redactingPassword(in url: String) -> String {
+        var text = url
+        if let scheme = text.range(of: "://"), let at = text[scheme.upperBound...].firstIndex(of: "@"),
+           let colon = text[scheme.upperBound..<at].firstIndex(of: ":") {
+            text.replaceSubrange(text.index(after: colon)..<at, with: "***")
+        }
+        var out = ""
+        var rest = Substring(text)
+        while let r = rest.range(of: "password=", options: .caseInsensitive) {
+            out += rest[..<r.upperBound] + "***"
+            rest = rest[r.upperBound...]
+            let end = rest.firstIndex { $0 == "&" || $0 == " " } ?? rest.endIndex
+            rest = rest[end...]
+        }
+        return out + rest
+    }
+
+    /// What the state's engine connects with: `state_url` with the
+    /// password of `state_password_file` (a file's first line) added as a
+    /// URI parameter; nil for SQLite. Holds the secret: never printed.
+    public func stateConnection() throws(PasswordFileError) -> String? {
+        guard let stateURL else { return nil }
+        guard let file = statePasswordFile else { return stateURL }
+        guard let data = FileManager.default.contents(atPath: file) else { throw PasswordFileError(path: file) }
+        let password = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let encoded = password.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+        return stateURL + (stateURL.contains("?") ? "&" : "?") + "password=" + encoded
+    }
+
+    public struct PasswordFileError: Error, CustomStringConvertible {
+        public let path: String
+        public var description: String { "cannot read state_password_file \(path)" }
+    }
+
+    /// The host name, or what `node_name` says.
+    public var effectiveNodeName: String {
+        if let nodeName, !nodeName.isEmpty { return nodeName }
+        return ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "tidings"
+    }
 }

@@ -34,7 +34,8 @@ public final class HookRunner: Sendable {
     /// configured (and events then need not wait for one).
     public static func start(configuration: Configuration, progress: JournalProgress,
                              logger: Logger) throws(StoreError) -> HookRunner? {
-        let registry = try TidingsState(stateDirectory: configuration.stateDirectory)
+        let databaseURL = try configuration.stateDatabaseURL()
+        let registry = try TidingsState(stateDirectory: configuration.stateDirectory, databaseURL: databaseURL)
         guard !configuration.onArticle.isEmpty else {
             try registry.clearHookCursor()
             return nil
@@ -46,7 +47,8 @@ public final class HookRunner: Sendable {
             // need not be durable: one lost to a power loss runs its batch
             // again, which at-least-once delivery allows.
             do {
-                let state = try TidingsState(stateDirectory: configuration.stateDirectory, durableCommits: false)
+                let state = try TidingsState(stateDirectory: configuration.stateDirectory, durableCommits: false,
+                                             databaseURL: databaseURL)
                 runner.loop(registry: state, progress: progress, from: cursor)
             } catch {
                 logger.error("hooks stopped: cannot open the state", metadata: ["error": "\(error)"])

@@ -36,9 +36,12 @@ public actor Ledger {
     /// - Parameter crashedFeeds: the feeds the last process's crash note
     ///   names (`CrashNote.collect`).
     public init(configuration: Configuration, crashedFeeds: Set<String> = []) throws(StoreError) {
-        let setAside = try IndexRecovery.setAsideIfCorrupt(stateDirectory: configuration.stateDirectory)
+        let databaseURL = try configuration.stateDatabaseURL()
+        // A corrupt SQLite file is set aside and rebuilt; PostgreSQL keeps its own.
+        let setAside = databaseURL != nil ? nil
+            : try IndexRecovery.setAsideIfCorrupt(stateDirectory: configuration.stateDirectory)
         state = try TidingsState(stateDirectory: configuration.stateDirectory,
-                                 outputDirectory: configuration.outputDirectory)
+                                 outputDirectory: configuration.outputDirectory, databaseURL: databaseURL)
         var rebuilt = try IndexRecovery.rebuild(state: state,
                                                 reason: setAside.map { "the state database was corrupt: \($0.reason)" }
                                                     ?? "the index was missing beside existing article files")

@@ -35,8 +35,7 @@ struct Poll: AsyncParsableCommand {
             print("the running daemon polls \(matched.count == 1 ? "it" : "them") within seconds")
             return
         }
-        var configuration = Configuration.forLookups()
-        configuration.stateDirectory = state.stateDirectory
+        var configuration = state.configuration
         configuration.outputDirectory = outputDirectory
         let daemon = try Daemon(configuration: configuration, logger: Logger(label: "tidings") { _ in SwiftLogNoOpLogHandler() })
         let summary = try await daemon.poll(feedIDs: Swift.Set(matched.map(\.id)))

@@ -28,8 +28,10 @@ struct Reindex: ParsableCommand {
         }
         let report: IndexRecovery.Report?
         do {
-            let aside = try IndexRecovery.setAsideIfCorrupt(stateDirectory: state.stateDirectory)
-            let opened = try TidingsState(stateDirectory: state.stateDirectory, outputDirectory: outputDirectory)
+            let databaseURL = try state.databaseURL()
+            let aside = databaseURL != nil ? nil : try IndexRecovery.setAsideIfCorrupt(stateDirectory: state.stateDirectory)
+            let opened = try TidingsState(stateDirectory: state.stateDirectory, outputDirectory: outputDirectory,
+                                          databaseURL: databaseURL)
             report = try IndexRecovery.rebuild(state: opened, reason: "tidings reindex", force: true)
             if let aside { print("set aside a corrupt database as \(aside.path) (\(aside.reason))") }
         } catch {

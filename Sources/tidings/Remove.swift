@@ -38,7 +38,8 @@ struct Remove: ParsableCommand {
             try waitForTheDaemon(registry, feedID: removed.id)
             return
         }
-        let store = try TidingsState(stateDirectory: state.stateDirectory, outputDirectory: outputDirectory)
+        let store = try TidingsState(stateDirectory: state.stateDirectory, outputDirectory: outputDirectory,
+                                     databaseURL: state.databaseURL())
         let result = try store.purge(feedID: removed.id)
         print("purged: \(result.removed) articles removed, \(result.kept) kept (another feed carries them)")
         withExtendedLifetime(lock) {}  // held until the purge is done

@@ -28,6 +28,13 @@ struct TidingsDaemon: AsyncParsableCommand {
             help: "Where the feed list and the dedup index live (default $TIDINGS_STATE_DIR, else ./state).")
     var stateDirectory: String?
 
+    @Option(name: .customLong("state-url"),
+            help: "A PostgreSQL connection URI: the state shared by several tidingsd (default $TIDINGS_STATE_URL, else the configuration's state_url, else SQLite in the state directory).")
+    var stateURL: String?
+
+    @Option(name: .customLong("node-name"), help: "This node's name among those sharing a state (default $TIDINGS_NODE_NAME, else the host name).")
+    var nodeName: String?
+
     @Option(name: .customLong("output-dir"),
             help: "Where article files are written (default $TIDINGS_OUTPUT_DIR, else ./out).")
     var outputDirectory: String?
@@ -79,7 +86,7 @@ struct TidingsDaemon: AsyncParsableCommand {
             let encoder = JSONEncoder()
             encoder.keyEncodingStrategy = .convertToSnakeCase
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(config), as: UTF8.self))
+            print(String(decoding: try encoder.encode(config.redacted()), as: UTF8.self))
             return
         }
 
@@ -163,6 +170,8 @@ struct TidingsDaemon: AsyncParsableCommand {
         }
         if let stateDirectory { config.stateDirectory = stateDirectory }
         if let outputDirectory { config.outputDirectory = outputDirectory }
+        if let stateURL { config.stateURL = stateURL }
+        if let nodeName { config.nodeName = nodeName }
         if let userAgent { config.fetch.userAgent = userAgent }
         if refusePrivateAddresses { config.fetch.refusePrivateAddresses = true }
         problems += config.problems(allowShortIntervals: allowShortIntervals)
