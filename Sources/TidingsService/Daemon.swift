@@ -69,8 +69,17 @@ public final class Daemon: Sendable {
     public func poll(feedIDs: Swift.Set<String>?) async throws -> PollSummary {
         let hooks = try HookRunner.start(configuration: configuration, progress: ledger.journalProgress, logger: logger)
         defer { hooks?.stop() }
+        let renewal = renewLeases()
+        defer { renewal?.cancel() }
         return try await withTaskCancellationHandler {
-            let summary = try await pollRound(all: true, only: feedIDs, heartbeat: {})
+            var summary = try await pollRound(all: true, only: feedIDs, heartbeat: {})
+            // Among nodes, due feeds another node holds are waited for: a
+            // live node saves them, a dead one's lease runs out and they
+            // are claimed here.
+            while ledger.isShared, feedIDs == nil, !Task.isCancelled, try await ledger.dueElsewhere() > 0 {
+                try? await Task.sleep(nanoseconds: 250_000_000)
+                summary.merge(try await pollRound(all: true, heartbeat: {}))
+            }
             // Hooks run up to the synced end of the journal: a round whose
             // lines could not be written (a full disk) must not wait for ever.
             if let hooks { await hooks.waitUntilDelivered(upTo: ledger.journalProgress.syncedSeq) }
@@ -104,6 +113,8 @@ public final class Daemon: Sendable {
         var storageAttempts = 0
         let hooks = try HookRunner.start(configuration: configuration, progress: ledger.journalProgress, logger: logger)
         defer { hooks?.stop() }
+        let renewal = renewLeases()
+        defer { renewal?.cancel() }
         try await withTaskCancellationHandler {
             while !Task.isCancelled {
                 let roundStarted = Date()
@@ -124,6 +135,24 @@ public final class Daemon: Sendable {
             client.shutdown()
         }
         try? await ledger.stopCleanly()
+    }
+
+    /// Among nodes: renews this node's leases every third of a lease, for
+    /// as long as the node runs (polls in flight keep their feeds).
+    private func renewLeases() -> Task<Void, Never>? {
+        guard ledger.isShared else { return nil }
+        return Task { [ledger, logger] in
+            while !Task.isCancelled {
+                let lease = self.configuration.leaseSeconds
+                try? await Task.sleep(nanoseconds: UInt64(lease / 3 * 1e9))
+                if Task.isCancelled { return }
+                do {
+                    try await ledger.renewLeases(leaseSeconds: lease)
+                } catch {
+                    logger.error("cannot renew leases", metadata: ["error": "\(error)"])
+                }
+            }
+        }
     }
 
     /// A disk that is full or read-only is nothing any feed did: instead of
@@ -177,6 +206,7 @@ public final class Daemon: Sendable {
         let next = max(try await ledger.nextPollDate() ?? .distantFuture, notBefore)
         let version = try await ledger.externalChanges()
         while await nap(until: next, heartbeat: heartbeat) {
+            try? await ledger.followJournal()
             if rescheduleRequested.exchange(false, ordering: .relaxed) {
                 let latest = Date().addingTimeInterval(configuration.pollIntervalSeconds)
                 try await ledger.bringHealthyPollsForward(to: latest)
@@ -242,8 +272,14 @@ public final class Daemon: Sendable {
 
     private func pollRound(all: Bool, only: Swift.Set<String>? = nil, heartbeat: @Sendable () -> Void) async throws -> PollSummary {
         let now = Date()
-        let due = try await ledger.due(at: all ? nil : now).filter { only?.contains($0.id) ?? true }
         let configuration = self.configuration
+        // Among nodes, feeds are claimed a window at a time, each with a
+        // lease, until none is left: the nodes share the due feeds as fast
+        // as each polls.
+        let claims = ledger.isShared && only == nil
+        let window = TidingsState.groupFeeds + 2 * max(16, configuration.fetch.maximumConcurrentTransfers)
+        let first = claims ? try await ledger.claimDue(limit: window, leaseSeconds: configuration.leaseSeconds)
+            : try await ledger.due(at: all ? nil : now).filter { only?.contains($0.id) ?? true }
         let poller = Poller(client: client, ledger: ledger, hosts: hosts, configuration: configuration, logger: logger)
         // A sliding window of polls: a group's worth beside twice the
         // transfer slots, so that transfers stay busy and the next group
@@ -252,17 +288,22 @@ public final class Daemon: Sendable {
         // 6.0 s instead of 3.4 s); few enough that parsed documents waiting
         // to be stored cannot pile up in memory (two groups' worth, 144
         // polls at 8 transfers, peaked at 68 MB against 62 MB for 96).
-        let window = TidingsState.groupFeeds + 2 * max(16, configuration.fetch.maximumConcurrentTransfers)
         var summary = await withTaskGroup(of: PollOutcome.self) { group in
             var summary = PollSummary()
-            for (started, feed) in due.enumerated() {
-                // Stopping, or storage cannot be written: start no more polls.
-                if Task.isCancelled || summary.storageFault != nil { break }
-                if started >= window, let outcome = await group.next() {
-                    summary.add(outcome)
-                    heartbeat()
+            var batch = first
+            var started = 0
+            claiming: while !batch.isEmpty {
+                for feed in batch {
+                    // Stopping, or storage cannot be written: start no more polls.
+                    if Task.isCancelled || summary.storageFault != nil { break claiming }
+                    if started >= window, let outcome = await group.next() {
+                        summary.add(outcome)
+                        heartbeat()
+                    }
+                    group.addTask { await poller.poll(feed, now: now) }
+                    started += 1
                 }
-                group.addTask { await poller.poll(feed, now: now) }
+                batch = claims ? await claimMore(window, configuration) : []
             }
             for await outcome in group {
                 summary.add(outcome)
@@ -270,9 +311,22 @@ public final class Daemon: Sendable {
             }
             return summary
         }
+        // Polls that saved nothing (deferred, cut short) give their leases back.
+        if claims { try? await ledger.releaseLeases() }
         if summary.storageFault == nil { await finishRound(&summary, configuration: configuration) }
         if summary.polled > 0, shouldRecord(summary, at: Date()) { try? await ledger.recordRound(summary) }
         return summary
+    }
+
+    /// The next window of due feeds for this node; none when the state
+    /// cannot be read (logged: the next round tries again).
+    private func claimMore(_ window: Int, _ configuration: Configuration) async -> [FeedRecord] {
+        do {
+            return try await ledger.claimDue(limit: window, leaseSeconds: configuration.leaseSeconds)
+        } catch {
+            logger.error("cannot claim due feeds", metadata: ["error": "\(error)"])
+            return []
+        }
     }
 
     /// Whether a round goes into the state as the last one (`tidings

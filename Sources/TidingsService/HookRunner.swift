@@ -85,6 +85,9 @@ public final class HookRunner: Sendable {
         while !isStopping {
             let batch: [TidingsState.HookEvent]
             do {
+                // Nodes sharing a state deliver in turn (the one that writes
+                // the journal): the cursor may have moved in another node.
+                cursor = max(cursor, try registry.hookCursor() ?? 0)
                 batch = try registry.hookEvents(after: cursor, upTo: progress.syncedSeq, limit: width)
             } catch {
                 logger.error("cannot read journal events for hooks", metadata: ["error": "\(error)"])

@@ -41,7 +41,9 @@ public actor Ledger {
         let setAside = databaseURL != nil ? nil
             : try IndexRecovery.setAsideIfCorrupt(stateDirectory: configuration.stateDirectory)
         state = try TidingsState(stateDirectory: configuration.stateDirectory,
-                                 outputDirectory: configuration.outputDirectory, databaseURL: databaseURL)
+                                 outputDirectory: configuration.outputDirectory, databaseURL: databaseURL,
+                                 node: configuration.effectiveNodeName)
+        isShared = state.isShared
         var rebuilt = try IndexRecovery.rebuild(state: state,
                                                 reason: setAside.map { "the state database was corrupt: \($0.reason)" }
                                                     ?? "the index was missing beside existing article files")
@@ -169,6 +171,32 @@ public actor Ledger {
     /// note that the run stopped cleanly (the next start skips a full check).
     public func stopCleanly() throws(StoreError) { try state.stopCleanly() }
 
+    /// Whether nodes share the state (PostgreSQL): feeds are claimed with
+    /// leases instead of taken from `due`.
+    public nonisolated let isShared: Bool
+
+    /// Leases up to `limit` due feeds no other node holds (`TidingsState.claimDue`).
+    public func claimDue(limit: Int, leaseSeconds: Double) throws(StoreError) -> [FeedRecord] {
+        try state.claimDue(limit: limit, leaseSeconds: leaseSeconds)
+    }
+
+    /// Due feeds other live nodes hold.
+    public func dueElsewhere() throws(StoreError) -> Int { try state.dueElsewhere() }
+
+    /// Gives back this node's leases.
+    public func releaseLeases() throws(StoreError) { try state.releaseLeases() }
+
+    /// Keeps this node's leases and says it is alive.
+    public func renewLeases(leaseSeconds: Double) throws(StoreError) { try state.renewLeases(leaseSeconds: leaseSeconds) }
+
+    /// The leader writes what other nodes committed to the journal files
+    /// (and its hooks run them), and takes the lead when the leader died.
+    public func followJournal() throws(StoreError) {
+        guard isShared else { return }
+        try state.flushJournal()
+        try state.adoptGroupsOfDeadNodes()
+    }
+
     /// The enabled feeds due now (an indexed query); nil: all of them.
     public func due(at now: Date?) throws(StoreError) -> [FeedRecord] { try state.due(at: now) }
 
@@ -201,6 +229,8 @@ public actor Ledger {
     public func finishRound(changed: Bool, configuration: Configuration, at now: Date = Date()) throws(StoreError) -> RoundUpkeep {
         var upkeep = RoundUpkeep()
         try state.flushJournal()
+        // Among nodes, the leader alone purges, expires and writes the merged feed.
+        guard try state.lead() else { return upkeep }
         for feedID in try state.pendingPurges() {
             upkeep.purged[feedID] = try state.purge(feedID: feedID, at: now)
         }

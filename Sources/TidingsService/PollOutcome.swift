@@ -47,6 +47,17 @@ public struct PollSummary: Sendable, Hashable, CustomStringConvertible {
         polled += 1
     }
 
+    /// Adds another round's counts to these.
+    public mutating func merge(_ other: PollSummary) {
+        polled += other.polled
+        notModified += other.notModified
+        failed += other.failed
+        newArticles += other.newArticles
+        updatedArticles += other.updatedArticles
+        deferred += other.deferred
+        if storageFault == nil { storageFault = other.storageFault }
+    }
+
     public var description: String {
         "polled \(polled) feeds: \(notModified) not modified, \(failed) failed; "
             + "articles: \(newArticles) new, \(updatedArticles) updated"

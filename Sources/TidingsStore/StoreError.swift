@@ -28,6 +28,14 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Another writer of a shared state got there first (a unique key it
+    /// had just inserted, a deadlock, a serialization failure): the change,
+    /// decided again, succeeds.
+    public var isConcurrentWrite: Bool {
+        if case .postgres(let state, _) = self { return ["23505", "40P01", "40001"].contains(state) }
+        return false
+    }
+
     public var description: String {
         switch self {
         case .sqlite(let code, let message): "database: \(message) (sqlite \(code))"

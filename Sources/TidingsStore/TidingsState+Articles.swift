@@ -59,9 +59,9 @@ extension TidingsState {
     /// index knows at another revision or content, or without one of its
     /// sources, takes the file's (`updated`, `source_added`). No file is
     /// rewritten. Then the intent goes.
-    func adoptUncommittedGroup() throws(StoreError) {
+    func adoptUncommittedGroup(staging: String? = nil) throws(StoreError) {
         let output = try writer()
-        let intent = output.staging + "/" + WriteGroup.intentName
+        let intent = (staging ?? output.staging) + "/" + WriteGroup.intentName
         guard let listed = FileSystem.read(intent) else { return }
         // An empty index beside article files is rebuilt from all of them
         // (`IndexRecovery`), these included; the intent is dropped at the
@@ -84,7 +84,10 @@ extension TidingsState {
                     try journalCreation(of: article, at: path, q: q)
                     continue
                 }
-                guard row.path == path, !row.expired else { continue }
+                // Another node recorded the story meanwhile, under another
+                // date: this copy is not the article's file.
+                if row.path != path { unlink(output.directory + "/" + path); continue }
+                guard !row.expired else { continue }
                 let known = Set(try q.sources(of: article.id).map(\.feedID))
                 let missing = meta.sources.filter { !known.contains($0.feedID) }
                 let edited = row.revision != meta.revision || row.contentHash != meta.contentHash

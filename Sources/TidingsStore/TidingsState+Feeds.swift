@@ -139,10 +139,13 @@ extension TidingsState {
             .real(r.intervalSeconds), .text(r.intervalSource),
         ]
         try db.prepare(Self.saveRow).run(values + [.text(r.id)])
+        // Among nodes, the commit that saves a poll's result gives its lease back.
+        let lease = cluster == nil ? "" : ", leased_by = NULL, lease_until = NULL, polled_by = ?"
         try db.prepare("""
-            UPDATE feed_schedule SET last_poll_at = ?, next_poll_at = ?, last_result = ?, last_http_status = ? WHERE feed_id = ?
+            UPDATE feed_schedule SET last_poll_at = ?, next_poll_at = ?, last_result = ?, last_http_status = ?\(lease) WHERE feed_id = ?
             """).run([.real(r.lastPollAt?.timeIntervalSince1970), .real(r.nextPollAt?.timeIntervalSince1970),
-                      .text(r.lastResult), .int(r.lastHTTPStatus.map(Int64.init)), .text(r.id)])
+                      .text(r.lastResult), .int(r.lastHTTPStatus.map(Int64.init))]
+                     + (cluster.map { [.text($0.node)] } ?? []) + [.text(r.id)])
     }
 
     /// What a poll may change in a feed's row. The row is written only
@@ -236,7 +239,7 @@ extension TidingsState {
 
     /// Feed records; `from` joins the two tables (every feed has a
     /// schedule row; the left join only guards against one missing).
-    private func query(_ clause: String, _ values: [SQLValue],
+    func query(_ clause: String, _ values: [SQLValue],
                        from: String = "feeds f LEFT JOIN feed_schedule s ON s.feed_id = f.id") throws(StoreError) -> [FeedRecord] {
         let stmt = try db.prepare("""
             SELECT f.id, url, added_url, added_at, title, home_page_url, etag, last_modified, body_hash,

@@ -36,8 +36,10 @@ extension TidingsState {
     /// Writes committed events to the journal files and syncs them, then
     /// lets hook delivery run them. Called after every commit, and at
     /// start for what a crash left in the database.
+    /// Among nodes, only the leader writes them (`lead`).
     public func flushJournal() throws(StoreError) {
         let output = try writer()
+        guard try lead() else { return }
         let events = try unwrittenJournalEvents()
         if let last = events.last?.seq {
             try output.journal.append(events)

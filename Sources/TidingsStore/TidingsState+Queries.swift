@@ -25,6 +25,9 @@ extension TidingsState {
             var hash: String?
         }
 
+        // Among nodes, an article's row is locked before it is read (the
+        // lock held to the commit): the file written shows what the
+        // committed rows say, never a view another node's commit outdated.
         private let keyLookup, articleLookup, sourceLookup, sourcesOf: Statement
         private let insertArticleStmt, updateArticleStmt, saveSourceStmt, registerKey, insertJournal: Statement
 
@@ -32,7 +35,7 @@ extension TidingsState {
             keyLookup = try db.prepare("SELECT article_id FROM article_keys WHERE key_hash = ?")
             articleLookup = try db.prepare("""
                 SELECT path, content_hash, revision, first_seen, last_changed, feed_id, content_rank, expired_at
-                FROM articles WHERE id = ?
+                FROM articles WHERE id = ?\(db.engine == .postgres ? " FOR UPDATE" : "")
                 """)
             sourceLookup = try db.prepare("SELECT guid, url, content_hash FROM article_sources WHERE article_id = ? AND feed_id = ?")
             sourcesOf = try db.prepare("SELECT feed_id, feed_url, guid, url FROM article_sources WHERE article_id = ? ORDER BY feed_id")

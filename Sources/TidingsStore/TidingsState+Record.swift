@@ -74,16 +74,28 @@ extension TidingsState {
                         group: inout WriteGroup) throws(StoreError) {
         let q = try Queries(db)
         for (i, change) in changes.enumerated() {
-            let mark = group.mark
-            try db.execute("SAVEPOINT poll")
-            do {
-                results[i] = .success(try applyOne(change, q: q, group: &group))
-                try db.execute("RELEASE poll")
-            } catch {
-                try db.execute("ROLLBACK TO poll")
-                try db.execute("RELEASE poll")
-                group.discard(since: mark)
-                results[i] = .failure(error)
+            var attempts = 0
+            while true {
+                let mark = group.mark
+                try db.execute("SAVEPOINT poll")
+                do {
+                    results[i] = .success(try applyOne(change, q: q, group: &group))
+                    try db.execute("RELEASE poll")
+                    break
+                } catch {
+                    try db.execute("ROLLBACK TO poll")
+                    try db.execute("RELEASE poll")
+                    group.discard(since: mark)
+                    // Another node created the same story, or the two
+                    // deadlocked: decided again, it now sees that node's
+                    // committed rows and joins them.
+                    if error.isConcurrentWrite, attempts < 3 {
+                        attempts += 1
+                        continue
+                    }
+                    results[i] = .failure(error)
+                    break
+                }
             }
         }
     }
@@ -120,8 +132,9 @@ extension TidingsState {
         var claimed = Set<String>()
         for (entry, keys) in zip(entries, allKeys) {
             var id = ArticleIdentity.articleID(forKey: keys.primary)
+            var unknown = true
             for key in keys.lookups {
-                if let found = try q.articleForKey(ArticleIdentity.articleID(forKey: key)) { id = found; break }
+                if let found = try q.articleForKey(ArticleIdentity.articleID(forKey: key)) { id = found; unknown = false; break }
             }
             if claimed.contains(id) {
                 // Another item of this document is already that article:
@@ -132,7 +145,8 @@ extension TidingsState {
             }
             claimed.insert(id)
             let sighting = Sighting(entry: entry, keys: keys, feed: feed, id: id,
-                                    hash: ArticleIdentity.contentHash(of: entry), rank: Article.richness(of: entry))
+                                    hash: ArticleIdentity.contentHash(of: entry), rank: Article.richness(of: entry),
+                                    unknownAtLookup: unknown)
             if let row = try q.article(id) {
                 try recordKnown(sighting, row: row, q: q, group: &group, summary: &summary, at: now)
             } else {
@@ -151,6 +165,8 @@ extension TidingsState {
         var id: String
         var hash: String
         var rank: Int
+        /// No key of it led to an article when it was looked up.
+        var unknownAtLookup = false
         var source: TidingsMeta.Source {
             .init(feedID: feed.id, feedURL: feed.url, guid: entry.guid, url: entry.url)
         }
@@ -162,6 +178,15 @@ extension TidingsState {
         try q.insertArticle(article, path: path, rank: s.rank)
         try q.saveSource(s)
         try q.register(s.keys, for: s.id)
+        if db.engine == .postgres, s.unknownAtLookup {
+            // Another node may have recorded the story under another key
+            // since this one looked (its rows were not committed yet; the
+            // key insert above waited for them): decided again, this
+            // sighting joins that article.
+            for key in s.keys.lookups where try q.articleForKey(ArticleIdentity.articleID(forKey: key)) != s.id {
+                throw .postgres(state: "40001", message: "another node recorded this story at the same moment")
+            }
+        }
         try stage(article, at: path, in: &group, isNew: true)
         try journalEvent(.created, id: s.id, path: path, feedID: s.feed.id, q: q)
     }

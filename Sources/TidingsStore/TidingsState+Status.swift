@@ -44,6 +44,13 @@ extension TidingsState {
     /// a note that lets the next start skip the full check of the database
     /// (`IndexRecovery.setAsideIfCorrupt`).
     public func stopCleanly() throws(StoreError) {
+        if cluster != nil {
+            // The last node to stop writes the journal's last lines.
+            try releaseLeases()
+            try lead(wait: 5)
+            try flushJournal()
+            return
+        }
         guard db.engine == .sqlite else { return }
         try checkpoint()
         IndexRecovery.markCleanStop(stateDirectory: stateDirectory)

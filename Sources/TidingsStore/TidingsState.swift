@@ -23,6 +23,9 @@ import Glibc
 /// - a reader (`readOnly: true`): `list`, `status`; nothing is created or migrated.
 public final class TidingsState {
     let db: Database
+    /// This writer's part among nodes sharing a PostgreSQL state; nil for
+    /// SQLite and for the connections that do not write articles.
+    let cluster: Cluster?
     public let stateDirectory: String
 
     /// The article output, for the writer; nil otherwise.
@@ -46,9 +49,11 @@ public final class TidingsState {
         /// Write staged files as groups decide them (`WriteGroup`).
         let writers = StagingWriters()
 
-        init(directory: String) {
+        /// - Parameter node: nodes sharing a state and an output directory
+        ///   stage in directories of their own (`.staging/NODE`).
+        init(directory: String, node: String? = nil) {
             self.directory = directory
-            staging = directory + "/.staging"
+            staging = directory + "/.staging" + (node.map { "/" + $0 } ?? "")
             journal = JournalFiles(outputDirectory: directory)
         }
     }
@@ -82,6 +87,7 @@ public final class TidingsState {
         let path = stateDirectory + "/" + Self.fileName
         self.stateDirectory = stateDirectory
         output = nil
+        cluster = nil
         if let databaseURL {
             if !readOnly { try FileSystem.makeDirectory(stateDirectory) }
             db = try Self.openPostgres(databaseURL, migrate: !(readOnly || mustExist))
@@ -104,18 +110,25 @@ public final class TidingsState {
     /// crash or power loss left (a group whose files were renamed but whose
     /// commit was lost, journal lines not yet written, files of expired
     /// articles), so the output and the index agree before anything polls.
-    public init(stateDirectory: String, outputDirectory: String, databaseURL: String? = nil) throws(StoreError) {
+    ///
+    /// With `databaseURL`, this is one node of several sharing the state
+    /// and the output directory, named `node` (`TidingsState+Cluster`).
+    public init(stateDirectory: String, outputDirectory: String, databaseURL: String? = nil,
+                node: String = "tidings", at now: Date = Date()) throws(StoreError) {
         self.stateDirectory = stateDirectory
         try FileSystem.makeDirectory(stateDirectory)
         try FileSystem.makeDirectory(outputDirectory + "/articles")
-        let output = Output(directory: outputDirectory)
+        let output = Output(directory: outputDirectory, node: databaseURL == nil ? nil : node)
         try FileSystem.makeDirectory(output.staging)
         self.output = output
         if let databaseURL {
             db = try Self.openPostgres(databaseURL, migrate: true)
+            cluster = Cluster(node: node)
+            try join(at: now)
         } else {
             db = try SQLiteDatabase(path: stateDirectory + "/" + Self.fileName)
             try Schema.migrate(db)
+            cluster = nil
         }
         try backfillIdentity()
         output.journalWrittenSeq = try output.journal.lastSeq()

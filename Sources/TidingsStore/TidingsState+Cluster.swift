@@ -1,0 +1,196 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Several nodes on one PostgreSQL state and one output directory
+/// (docs/cluster.md):
+/// - a node claims due feeds in batches, with a lease (`claimDue`): rows
+///   locked with `SKIP LOCKED`, so two nodes never claim one feed; the lease
+///   is renewed while the node lives (`renewLeases`) and released by the
+///   commit that saves the poll's result; a dead node's leases expire and
+///   other nodes claim those feeds;
+/// - one node at a time leads (a session advisory lock, freed by PostgreSQL
+///   when its connection ends): it writes the journal files, delivers the
+///   hooks, runs retention and purges, and adopts the staged groups of nodes
+///   that died between renaming their files and committing;
+/// - each node holds a lock of its own name while it lives, so that the
+///   leader can tell a dead node's staging directory from a live one's.
+extension TidingsState {
+    final class Cluster {
+        let node: String
+        var leading = false
+        init(node: String) { self.node = node }
+    }
+
+    /// Advisory lock keys (two-key form; the first names Tidings' use).
+    private static let leaderLock = "7402, 0"
+    private static let nodeLockClass: Int64 = 7401
+
+    /// Whether the state is shared by nodes (PostgreSQL).
+    public var isShared: Bool { cluster != nil }
+
+    /// This node's name, when the state is shared.
+    public var nodeName: String? { cluster?.node }
+
+    /// Takes this node's name (refused while another live process holds it:
+    /// two writers in one staging directory would undo each other's groups)
+    /// and says it is here.
+    func join(at now: Date) throws(StoreError) {
+        guard let cluster else { return }
+        let lock = try db.prepare("SELECT CASE WHEN pg_try_advisory_lock(?, hashtext(?)) THEN 1 ELSE 0 END")
+        try lock.bind([.int(Self.nodeLockClass), .text(cluster.node)])
+        guard try lock.step(), lock.int(0) == 1 else {
+            throw .incompatible("another tidingsd runs as node \(cluster.node) on this state: give each node its own node_name")
+        }
+        try db.prepare("""
+            INSERT INTO nodes (name, pid, started_at, last_seen) VALUES (?1, ?2, ?3, ?3)
+            ON CONFLICT (name) DO UPDATE SET pid = excluded.pid, started_at = excluded.started_at, last_seen = excluded.last_seen
+            """).run([.text(cluster.node), .int(Int64(getpid())), .real(now.timeIntervalSince1970)])
+    }
+
+    /// Leases up to `limit` enabled feeds that are due and not leased by a
+    /// live node, for `leaseSeconds`; returns them in the order they were
+    /// added. Rows another node is claiming at this moment are skipped.
+    public func claimDue(limit: Int, leaseSeconds: Double, at now: Date = Date()) throws(StoreError) -> [FeedRecord] {
+        guard let cluster else { return try Array(due(at: now).prefix(limit)) }
+        let until = now.timeIntervalSince1970 + leaseSeconds
+        try db.prepare("""
+            UPDATE feed_schedule SET leased_by = ?1, lease_until = ?2
+            WHERE feed_id IN (
+              SELECT s.feed_id FROM feed_schedule s JOIN feeds f ON f.id = s.feed_id
+              WHERE (s.next_poll_at IS NULL OR s.next_poll_at <= ?3) AND f.disabled_reason IS NULL
+                AND (s.leased_by IS NULL OR s.lease_until < ?3)
+              ORDER BY s.position LIMIT ?4
+              FOR UPDATE OF s SKIP LOCKED)
+            """).run([.text(cluster.node), .real(until), .real(now.timeIntervalSince1970), .int(Int64(limit))])
+        guard db.changes > 0 else { return [] }
+        return try leased(until: until)
+    }
+
+    /// The feeds this node leased with this expiry, in the order they were added.
+    private func leased(until: Double) throws(StoreError) -> [FeedRecord] {
+        try query("WHERE s.leased_by = ? AND s.lease_until = ? ORDER BY s.position",
+                        [.text(cluster?.node), .real(until)])
+    }
+
+    /// Due feeds another live node holds: `--once` waits for them (a dead
+    /// node's lease runs out, and they are claimed here).
+    public func dueElsewhere(at now: Date = Date()) throws(StoreError) -> Int {
+        guard let cluster else { return 0 }
+        let stmt = try db.prepare("""
+            SELECT count(*) FROM feed_schedule s JOIN feeds f ON f.id = s.feed_id
+            WHERE (s.next_poll_at IS NULL OR s.next_poll_at <= ?1) AND f.disabled_reason IS NULL
+              AND s.leased_by IS NOT NULL AND s.leased_by <> ?2
+            """)
+        try stmt.bind([.real(now.timeIntervalSince1970), .text(cluster.node)])
+        _ = try stmt.step()
+        return Int(stmt.int(0) ?? 0)
+    }
+
+    /// Extends this node's leases (the polls it has in flight) and says it
+    /// is alive. Called well within every lease.
+    public func renewLeases(leaseSeconds: Double, at now: Date = Date()) throws(StoreError) {
+        guard let cluster else { return }
+        try db.transaction { () throws(StoreError) in
+            try db.prepare("UPDATE feed_schedule SET lease_until = ?2 WHERE leased_by = ?1")
+                .run([.text(cluster.node), .real(now.timeIntervalSince1970 + leaseSeconds)])
+            try db.prepare("UPDATE nodes SET last_seen = ?2 WHERE name = ?1")
+                .run([.text(cluster.node), .real(now.timeIntervalSince1970)])
+        }
+    }
+
+    /// Gives back every lease this node holds (a clean stop: polls cut
+    /// short recorded nothing, and other nodes may take the feeds at once).
+    public func releaseLeases() throws(StoreError) {
+        guard let cluster else { return }
+        try db.prepare("UPDATE feed_schedule SET leased_by = NULL, lease_until = NULL WHERE leased_by = ?")
+            .run([.text(cluster.node)])
+    }
+
+    /// Whether this node leads (writes the journal files, runs hooks and
+    /// upkeep); takes the lead when no live node has it. The journal files
+    /// are the truth of what was written: a new leader continues from them.
+    ///
+    /// - Parameter wait: how long to wait for a leader to stop (a node
+    ///   stopping waits for one that stops beside it, so that the last of
+    ///   them writes every committed event); 0: not at all.
+    @discardableResult
+    public func lead(wait: Double = 0) throws(StoreError) -> Bool {
+        guard let cluster else { return true }
+        if cluster.leading { return true }
+        if wait > 0 {
+            do {
+                try db.execute("SET lock_timeout = \(Int(wait * 1000))")
+                defer { try? db.execute("SET lock_timeout = 0") }
+                try db.execute("SELECT pg_advisory_lock(\(Self.leaderLock))")
+            } catch .postgres(let state, _) where state == "55P03" {
+                return false  // a leader runs on: it writes what this node committed
+            }
+        } else {
+            let stmt = try db.prepare("SELECT CASE WHEN pg_try_advisory_lock(\(Self.leaderLock)) THEN 1 ELSE 0 END")
+            guard try stmt.step(), stmt.int(0) == 1 else { return false }
+        }
+        guard let output else { return false }
+        cluster.leading = true
+        output.journalWrittenSeq = try output.journal.lastSeq()
+        try adoptGroupsOfDeadNodes()
+        return true
+    }
+
+    /// The staged groups of nodes that died after renaming their files and
+    /// before committing: adopted as each node's own restart would
+    /// (`adoptUncommittedGroup`), under the dead node's lock, so that a
+    /// node starting again under that name waits for it.
+    public func adoptGroupsOfDeadNodes() throws(StoreError) {
+        guard let cluster, cluster.leading, let output else { return }
+        let root = output.directory + "/.staging"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        for name in names.sorted() where name != cluster.node {
+            let staging = root + "/" + name
+            guard FileSystem.exists(staging + "/" + WriteGroup.intentName) else { continue }
+            let lock = try db.prepare("SELECT CASE WHEN pg_try_advisory_lock(?, hashtext(?)) THEN 1 ELSE 0 END")
+            try lock.bind([.int(Self.nodeLockClass), .text(name)])
+            guard try lock.step(), lock.int(0) == 1 else { continue }  // alive
+            defer {
+                _ = try? db.prepare("SELECT pg_advisory_unlock(?, hashtext(?))").run([.int(Self.nodeLockClass), .text(name)])
+            }
+            try adoptUncommittedGroup(staging: staging)
+            FileSystem.clearStaging(staging)
+        }
+    }
+
+    /// The nodes that share this state, for `tidings status`.
+    public struct Node: Sendable, Hashable {
+        public var name: String
+        public var pid: Int
+        public var startedAt: Date
+        public var lastSeen: Date
+        public var leases: Int
+    }
+
+    public func nodes() throws(StoreError) -> [Node] {
+        guard db.engine == .postgres else { return [] }
+        let stmt = try db.prepare("""
+            SELECT n.name, n.pid, n.started_at, n.last_seen,
+              (SELECT count(*) FROM feed_schedule s WHERE s.leased_by = n.name)
+            FROM nodes n ORDER BY n.name
+            """)
+        var out: [Node] = []
+        while try stmt.step() {
+            out.append(Node(name: stmt.text(0) ?? "", pid: Int(stmt.int(1) ?? 0),
+                            startedAt: Date(timeIntervalSince1970: stmt.real(2) ?? 0),
+                            lastSeen: Date(timeIntervalSince1970: stmt.real(3) ?? 0), leases: Int(stmt.int(4) ?? 0)))
+        }
+        return out
+    }
+
+    /// Which node polled each feed last (by feed id).
+    public func lastPollers() throws(StoreError) -> [String: String] {
+        guard db.engine == .postgres else { return [:] }
+        let stmt = try db.prepare("SELECT feed_id, polled_by FROM feed_schedule WHERE polled_by IS NOT NULL")
+        var out: [String: String] = [:]
+        while try stmt.step() { if let id = stmt.text(0), let node = stmt.text(1) { out[id] = node } }
+        return out
+    }
+}
