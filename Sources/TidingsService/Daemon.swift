@@ -80,6 +80,9 @@ public final class Daemon: Sendable {
                 try? await Task.sleep(nanoseconds: 250_000_000)
                 summary.merge(try await pollRound(all: true, heartbeat: {}))
             }
+            // Among nodes, the last to finish writes the journal's last
+            // lines, and its hooks run them before it exits.
+            if ledger.isShared { try? await ledger.leadAtTheEnd() }
             // Hooks run up to the synced end of the journal: a round whose
             // lines could not be written (a full disk) must not wait for ever.
             if let hooks { await hooks.waitUntilDelivered(upTo: ledger.journalProgress.syncedSeq) }
@@ -280,6 +283,7 @@ public final class Daemon: Sendable {
         let window = TidingsState.groupFeeds + 2 * max(16, configuration.fetch.maximumConcurrentTransfers)
         let first = claims ? try await ledger.claimDue(limit: window, leaseSeconds: configuration.leaseSeconds)
             : try await ledger.due(at: all ? nil : now).filter { only?.contains($0.id) ?? true }
+        if claims { logger.debug("feeds claimed", metadata: ["feeds": "\(first.count)"]) }
         let poller = Poller(client: client, ledger: ledger, hosts: hosts, configuration: configuration, logger: logger)
         // A sliding window of polls: a group's worth beside twice the
         // transfer slots, so that transfers stay busy and the next group
@@ -291,19 +295,29 @@ public final class Daemon: Sendable {
         var summary = await withTaskGroup(of: PollOutcome.self) { group in
             var summary = PollSummary()
             var batch = first
-            var started = 0
+            var inFlight = 0
             claiming: while !batch.isEmpty {
                 for feed in batch {
                     // Stopping, or storage cannot be written: start no more polls.
                     if Task.isCancelled || summary.storageFault != nil { break claiming }
-                    if started >= window, let outcome = await group.next() {
+                    if inFlight >= window, let outcome = await group.next() {
                         summary.add(outcome)
                         heartbeat()
+                        inFlight -= 1
                     }
                     group.addTask { await poller.poll(feed, now: now) }
-                    started += 1
+                    inFlight += 1
                 }
-                batch = claims ? await claimMore(window, configuration) : []
+                guard claims else { break }
+                // Claims again once a quarter of the window is free: a node
+                // holds no more feeds than it has room to poll, and the
+                // other nodes share the rest.
+                while inFlight > window - window / 4, let outcome = await group.next() {
+                    summary.add(outcome)
+                    heartbeat()
+                    inFlight -= 1
+                }
+                batch = await claimMore(window - inFlight, configuration)
             }
             for await outcome in group {
                 summary.add(outcome)
@@ -322,7 +336,9 @@ public final class Daemon: Sendable {
     /// cannot be read (logged: the next round tries again).
     private func claimMore(_ window: Int, _ configuration: Configuration) async -> [FeedRecord] {
         do {
-            return try await ledger.claimDue(limit: window, leaseSeconds: configuration.leaseSeconds)
+            let claimed = try await ledger.claimDue(limit: window, leaseSeconds: configuration.leaseSeconds)
+            logger.debug("feeds claimed", metadata: ["feeds": "\(claimed.count)"])
+            return claimed
         } catch {
             logger.error("cannot claim due feeds", metadata: ["error": "\(error)"])
             return []

@@ -87,7 +87,11 @@ public final class HookRunner: Sendable {
             do {
                 // Nodes sharing a state deliver in turn (the one that writes
                 // the journal): the cursor may have moved in another node.
-                cursor = max(cursor, try registry.hookCursor() ?? 0)
+                let shared = try registry.hookCursor() ?? 0
+                if shared > cursor {
+                    cursor = shared
+                    delivered.withLock { $0 = max($0, shared) }
+                }
                 batch = try registry.hookEvents(after: cursor, upTo: progress.syncedSeq, limit: width)
             } catch {
                 logger.error("cannot read journal events for hooks", metadata: ["error": "\(error)"])

@@ -183,6 +183,15 @@ public actor Ledger {
     /// Due feeds other live nodes hold.
     public func dueElsewhere() throws(StoreError) -> Int { try state.dueElsewhere() }
 
+    /// A node ending its work: gives its leases back, takes the lead when
+    /// the leader stops beside it (waiting a few seconds for that), and
+    /// writes the journal's last lines if it leads.
+    public func leadAtTheEnd() throws(StoreError) {
+        try state.releaseLeases()
+        try state.lead(wait: 5)
+        try state.flushJournal()
+    }
+
     /// Gives back this node's leases.
     public func releaseLeases() throws(StoreError) { try state.releaseLeases() }
 

@@ -154,10 +154,11 @@ enum PostgresSchema {
     /// Brings the schema up to date; nodes starting together wait for the
     /// one that migrates (an advisory lock for the transaction).
     static func migrate(_ db: Database) throws(StoreError) {
-        try db.execute("CREATE TABLE IF NOT EXISTS tidings_schema (version BIGINT NOT NULL)")
-        guard try version(db) < migrations.count else { return }
         try db.transaction { () throws(StoreError) in
+            // Before anything, even `IF NOT EXISTS`, which two sessions
+            // running it at once can both fail.
             try db.execute("SELECT pg_advisory_xact_lock(\(migrationLock))")
+            try db.execute("CREATE TABLE IF NOT EXISTS tidings_schema (version BIGINT NOT NULL)")
             let current = try version(db)
             guard current < migrations.count else { return }
             for version in current..<migrations.count {

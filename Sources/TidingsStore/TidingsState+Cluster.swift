@@ -55,14 +55,17 @@ extension TidingsState {
     public func claimDue(limit: Int, leaseSeconds: Double, at now: Date = Date()) throws(StoreError) -> [FeedRecord] {
         guard let cluster else { return try Array(due(at: now).prefix(limit)) }
         let until = now.timeIntervalSince1970 + leaseSeconds
+        // The rows picked once (a materialized CTE): as an `IN` subquery,
+        // PostgreSQL may run the `SKIP LOCKED` scan again and lease more
+        // than `limit` (a node took every feed of a cold start that way).
         try db.prepare("""
-            UPDATE feed_schedule SET leased_by = ?1, lease_until = ?2
-            WHERE feed_id IN (
+            WITH picked AS MATERIALIZED (
               SELECT s.feed_id FROM feed_schedule s JOIN feeds f ON f.id = s.feed_id
               WHERE (s.next_poll_at IS NULL OR s.next_poll_at <= ?3) AND f.disabled_reason IS NULL
                 AND (s.leased_by IS NULL OR s.lease_until < ?3)
               ORDER BY s.position LIMIT ?4
               FOR UPDATE OF s SKIP LOCKED)
+            UPDATE feed_schedule t SET leased_by = ?1, lease_until = ?2 FROM picked WHERE t.feed_id = picked.feed_id
             """).run([.text(cluster.node), .real(until), .real(now.timeIntervalSince1970), .int(Int64(limit))])
         guard db.changes > 0 else { return [] }
         return try leased(until: until)
@@ -148,14 +151,15 @@ extension TidingsState {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
         for name in names.sorted() where name != cluster.node {
             let staging = root + "/" + name
-            guard FileSystem.exists(staging + "/" + WriteGroup.intentName) else { continue }
+            let left = (try? FileManager.default.contentsOfDirectory(atPath: staging)) ?? []
+            guard !left.isEmpty else { continue }
             let lock = try db.prepare("SELECT CASE WHEN pg_try_advisory_lock(?, hashtext(?)) THEN 1 ELSE 0 END")
             try lock.bind([.int(Self.nodeLockClass), .text(name)])
             guard try lock.step(), lock.int(0) == 1 else { continue }  // alive
             defer {
                 _ = try? db.prepare("SELECT pg_advisory_unlock(?, hashtext(?))").run([.int(Self.nodeLockClass), .text(name)])
             }
-            try adoptUncommittedGroup(staging: staging)
+            try adoptUncommittedGroup(staging: staging)  // nothing without an intent
             FileSystem.clearStaging(staging)
         }
     }
