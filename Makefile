@@ -1,7 +1,7 @@
 # Two commands for a newcomer on Debian: `make run` and `make test`.
 # Both install the system packages they need when they are missing.
 
-PACKAGES := libcurl4-openssl-dev libssl-dev libxml2-dev libsqlite3-dev zlib1g-dev pkg-config openssl man-db systemd
+PACKAGES := libcurl4-openssl-dev libssl-dev libxml2-dev libsqlite3-dev libpq-dev zlib1g-dev pkg-config openssl man-db systemd
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CONFORMANCE ?= ../shared/conformance
 # The conformance bar: overall and per category, in percent.
@@ -48,9 +48,10 @@ unit-tests: deps judges
 ## The outside judges the tests call on: headless Chromium reads
 ## content_html, strace shows the system calls of a durable write, and
 ## jsonfeed-util (PyPI) reads the merged JSON Feed, newsboat reads and
-## writes the OPML files.
+## writes the OPML files, and PostgreSQL (started by the tests themselves)
+## holds the state shared by several nodes.
 judges:
-	@missing=""; for p in chromium strace newsboat; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in chromium strace newsboat postgresql; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \

@@ -83,7 +83,7 @@ import TidingsTestSupport
         let all = FileManager.default.enumerator(atPath: root + "/out/articles")?.compactMap { $0 as? String } ?? []
         #expect(all.filter { $0.hasSuffix(".json") }.count == 50)
         #expect(!all.contains { $0.contains(".tmp") })
-        #expect((try FileManager.default.contentsOfDirectory(atPath: root + "/out/.staging")).isEmpty)
+        #expect((try FileManager.default.contentsOfDirectory(atPath: engine.staging(root))).isEmpty)
     }
 
     /// A group whose files were renamed into place but whose commit a
@@ -115,13 +115,13 @@ import TidingsTestSupport
         try engine.restoreState(root, from: saved)
         try FileManager.default.removeItem(atPath: root + "/out/journal")
         try FileManager.default.moveItem(atPath: saved + "/journal", toPath: root + "/out/journal")
-        try (relative + "\n").write(toFile: root + "/out/.staging/group.intent", atomically: false, encoding: .utf8)
+        try (relative + "\n").write(toFile: engine.staging(root) + "/group.intent", atomically: false, encoding: .utf8)
         let before = modificationTimes(root)
 
         let store = try makeStore(root, engine)
         #expect(try store.count() == 2)
         #expect(modificationTimes(root) == before, "an adopted file was rewritten")
-        #expect(!FileManager.default.fileExists(atPath: root + "/out/.staging/group.intent"))
+        #expect(!FileManager.default.fileExists(atPath: engine.staging(root) + "/group.intent"))
         let events = JournalFiles(outputDirectory: root + "/out").events(since: 0)
         #expect(events.map(\.event) == [.created, .created, .sourceAdded])
         #expect(events.dropFirst().map(\.path) == [relative, relative])
@@ -135,8 +135,8 @@ import TidingsTestSupport
     @Test(arguments: StateEngine.all) func leftoverStagingFilesAreClearedOnOpen(_ engine: StateEngine) throws {
         let root = TestPaths.temporaryDirectory()
         _ = try makeStore(root, engine)
-        FileManager.default.createFile(atPath: root + "/out/.staging/dead.tmp", contents: Data("half".utf8))
+        FileManager.default.createFile(atPath: engine.staging(root) + "/dead.tmp", contents: Data("half".utf8))
         _ = try makeStore(root, engine)
-        #expect(!FileManager.default.fileExists(atPath: root + "/out/.staging/dead.tmp"))
+        #expect(!FileManager.default.fileExists(atPath: engine.staging(root) + "/dead.tmp"))
     }
 }

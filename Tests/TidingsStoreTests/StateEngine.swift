@@ -26,6 +26,12 @@ enum StateEngine: String, CaseIterable, CustomTestStringConvertible, Sendable {
         try TidingsState(stateDirectory: root + "/state", readOnly: readOnly, databaseURL: url(root))
     }
 
+    /// Where the writer stages files: among nodes (PostgreSQL), each node
+    /// in a directory of its own, named after it (`tidings` by default).
+    func staging(_ root: String) -> String {
+        root + "/out/.staging" + (self == .postgres ? "/tidings" : "")
+    }
+
     /// The root's PostgreSQL database (made at first use); nil for SQLite.
     func url(_ root: String) throws -> String? {
         guard self == .postgres else { return nil }
