@@ -84,7 +84,7 @@ let package = Package(
             "TidingsParsing", "TidingsModel", "TidingsStore", "CLibXML2", "TidingsTestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .target(name: "TidingsTestSupport", dependencies: ["TidingsModel", "CZlib"]),
+        .target(name: "TidingsTestSupport", dependencies: ["TidingsModel", "TidingsStore", "CZlib"]),
 
         .testTarget(name: "TidingsModelTests", dependencies: ["TidingsModel", "TidingsTestSupport"]),
         .testTarget(name: "TidingsParsingTests", dependencies: ["TidingsParsing", "TidingsTestSupport"],

@@ -30,8 +30,8 @@ import TidingsConfiguration
                    err: try String(contentsOfFile: directory + "/err", encoding: .utf8))
     }
 
-    static func tidings(_ arguments: String..., state: String) throws -> Run {
-        try run(cli, arguments + ["--state-dir", state])
+    static func tidings(_ arguments: String..., state: String, url: String? = nil) throws -> Run {
+        try run(cli, arguments + ["--state-dir", state] + (url.map { ["--state-url", $0] } ?? []))
     }
 
     @Test func addListStatusAndRemoveAFeed() throws {

@@ -18,29 +18,30 @@ import Logging
         </channel></rss>
         """
 
-    func fixture(hook: [String], configure: (inout Configuration) -> Void = { _ in }) throws
+    func fixture(_ engine: StateEngine, hook: [String], configure: (inout Configuration) -> Void = { _ in }) throws
         -> (DaemonFixture, Daemon, TestHTTPServer) {
         let server = try TestHTTPServer { _ in .ok(Self.items) }
         var config = DaemonFixture().configuration
+        config.stateURL = try engine.url(config.stateDirectory)
         config.onArticle = hook
         config.hookRetrySeconds = 0.05
         configure(&config)
         let fixture = DaemonFixture(root: String(config.stateDirectory.dropLast("/state".count)), configuration: config)
         let daemon = try fixture.daemon()
-        _ = try TidingsState(stateDirectory: config.stateDirectory).add(url: server.baseURL + "/feed")
+        _ = try TidingsState(stateDirectory: config.stateDirectory, databaseURL: config.stateURL).add(url: server.baseURL + "/feed")
         return (fixture, daemon, server)
     }
 
-    @Test func theHookIsGivenTheFileAndTheEventWithoutAShell() async throws {
+    @Test(arguments: StateEngine.all) func theHookIsGivenTheFileAndTheEventWithoutAShell(_ engine: StateEngine) async throws {
         let root = TestPaths.temporaryDirectory()
         let log = root + "/seen"
         // `$1` is the file: the program is run directly, `sh` only because
         // this hook is a one-line script.
         let script = #"printf '%s|%s|%s|%s|%s\n' "$TIDINGS_EVENT" "$TIDINGS_SEQ" "$TIDINGS_ARTICLE_ID" "$TIDINGS_FEED_URL" "$1" >> "#
             + log
-        let (f, daemon, server) = try fixture(hook: ["/bin/sh", "-c", script, "hook"])
+        let (f, daemon, server) = try fixture(engine, hook: ["/bin/sh", "-c", script, "hook"])
         _ = try await daemon.pollOnce()
-        let failures = try TidingsState(stateDirectory: f.configuration.stateDirectory, readOnly: true).hookFailures()
+        let failures = try TidingsState(stateDirectory: f.configuration.stateDirectory, readOnly: true, databaseURL: f.configuration.stateURL).hookFailures()
         #expect(failures.count == 0, "\(failures.latest)")
         let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map { $0.split(separator: "|").map(String.init) }
         #expect(lines.count == 2)
@@ -56,34 +57,35 @@ import Logging
         #expect(try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count == 2)
     }
 
-    @Test func aFailingHookIsRetriedThenRecordedAndSkipped() async throws {
+    @Test(arguments: StateEngine.all) func aFailingHookIsRetriedThenRecordedAndSkipped(_ engine: StateEngine) async throws {
         let root = TestPaths.temporaryDirectory()
         let log = root + "/tries"
-        let (f, daemon, _) = try fixture(hook: ["/bin/sh", "-c", "echo try >> \(log); echo 'no mail server' >&2; exit 3", "hook"]) {
+        let (f, daemon, _) = try fixture(engine, hook: ["/bin/sh", "-c", "echo try >> \(log); echo 'no mail server' >&2; exit 3", "hook"]) {
             $0.hookMaximumAttempts = 3
         }
         _ = try await daemon.pollOnce()
         #expect(try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count == 6, "3 tries for each of 2 events")
-        let failures = try TidingsState(stateDirectory: f.configuration.stateDirectory, readOnly: true).hookFailures()
+        let failures = try TidingsState(stateDirectory: f.configuration.stateDirectory, readOnly: true, databaseURL: f.configuration.stateURL).hookFailures()
         #expect(failures.count == 2)
         #expect(failures.latest.first?.attempts == 3)
         #expect(failures.latest.first?.error == "exit status 3: no mail server")
         // The operator sees it.
-        let status = try CommandLineTests.tidings("status", state: f.configuration.stateDirectory)
+        let status = try CommandLineTests.tidings("status", state: f.configuration.stateDirectory,
+                                                  url: f.configuration.stateURL)
         #expect(status.status == 0)
         #expect(status.err.contains("the on_article hook gave up on 2 journal event(s)"), "\(status.err)")
         #expect(status.err.contains("after 3 tries"))
     }
 
-    @Test func aHookThatHangsIsKilledAtItsTimeout() async throws {
+    @Test(arguments: StateEngine.all) func aHookThatHangsIsKilledAtItsTimeout(_ engine: StateEngine) async throws {
         let root = TestPaths.temporaryDirectory()
         // The hook notes when it started, then hangs.
-        let (f, daemon, _) = try fixture(hook: ["/bin/sh", "-c", "date +%s.%N >> \(root)/started; sleep 60", "hook"]) {
+        let (f, daemon, _) = try fixture(engine, hook: ["/bin/sh", "-c", "date +%s.%N >> \(root)/started; sleep 60", "hook"]) {
             $0.hookTimeoutSeconds = 0.3
             $0.hookMaximumAttempts = 1
         }
         _ = try await daemon.pollOnce()
-        let failures = try TidingsState(stateDirectory: f.configuration.stateDirectory, readOnly: true).hookFailures()
+        let failures = try TidingsState(stateDirectory: f.configuration.stateDirectory, readOnly: true, databaseURL: f.configuration.stateURL).hookFailures()
         #expect(failures.count == 2)
         #expect(failures.latest.first?.error == "timed out")
         // From the hook's start to when it was given up on (both clocks of
@@ -95,11 +97,15 @@ import Logging
         #expect(gaveUp.timeIntervalSince1970 - started < 10, "killed \(gaveUp.timeIntervalSince1970 - started) s after it started")
     }
 
-    @Test func aHookAddedLaterStartsFromThereNotFromTheBeginning() async throws {
+    @Test(arguments: StateEngine.all) func aHookAddedLaterStartsFromThereNotFromTheBeginning(_ engine: StateEngine) async throws {
         let root = TestPaths.temporaryDirectory()
-        let (f, daemon, _) = try fixture(hook: [])
-        _ = try await daemon.pollOnce()
-        var config = f.configuration
+        var config: Configuration
+        do {  // the first daemon stops before the next starts (one node of that name at a time)
+            let (f, daemon, _) = try fixture(engine, hook: [])
+            _ = try await daemon.pollOnce()
+            daemon.shutdown()
+            config = f.configuration
+        }
         config.onArticle = ["/bin/sh", "-c", "echo \"$1\" >> \(root)/seen", "hook"]
         let later = try Daemon(configuration: config, logger: .init(label: "test") { _ in SwiftLogNoOpLogHandler() })
         _ = try await later.pollOnce()

@@ -1,39 +1,35 @@
 import Foundation
-import Testing
 import TidingsStore
-import TidingsTestSupport
 
 /// The two engines a state lives in; the state's behaviour tests run
 /// against each, unchanged. PostgreSQL is a real server (`PostgresServer`,
 /// one per test process), with a database of its own for each test root:
 /// opening the same root again opens the same database, as a restarted
 /// daemon opens the same state.
-enum StateEngine: String, CaseIterable, CustomTestStringConvertible, Sendable {
+public enum StateEngine: String, CaseIterable, Sendable {
     case sqlite, postgres
 
-    static let all = allCases
-
-    var testDescription: String { rawValue }
+    public static let all = allCases
 
     /// The state's writer of `root/out`, its state in `root/state` (and,
     /// for PostgreSQL, in the root's database).
-    func writer(_ root: String) throws -> TidingsState {
+    public func writer(_ root: String) throws -> TidingsState {
         try TidingsState(stateDirectory: root + "/state", outputDirectory: root + "/out", databaseURL: url(root))
     }
 
     /// The state without its output (the CLI's `add`, hook delivery).
-    func changer(_ root: String, readOnly: Bool = false) throws -> TidingsState {
+    public func changer(_ root: String, readOnly: Bool = false) throws -> TidingsState {
         try TidingsState(stateDirectory: root + "/state", readOnly: readOnly, databaseURL: url(root))
     }
 
     /// Where the writer stages files: among nodes (PostgreSQL), each node
     /// in a directory of its own, named after it (`tidings` by default).
-    func staging(_ root: String) -> String {
+    public func staging(_ root: String) -> String {
         root + "/out/.staging" + (self == .postgres ? "/tidings" : "")
     }
 
     /// The root's PostgreSQL database (made at first use); nil for SQLite.
-    func url(_ root: String) throws -> String? {
+    public func url(_ root: String) throws -> String? {
         guard self == .postgres else { return nil }
         Self.lock.lock()
         defer { Self.lock.unlock() }
@@ -45,13 +41,13 @@ enum StateEngine: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
     /// The state is lost (deleted, or a new database): what `reindex`
     /// rebuilds from the article files.
-    func loseState(_ root: String) throws {
+    public func loseState(_ root: String) throws {
         try FileManager.default.removeItem(atPath: root + "/state")
         Self.lock.withLock { Self.databases[root] = nil }
     }
 
     /// Keeps a copy of the state as it is now (no connection may be open).
-    func saveState(_ root: String, to saved: String) throws {
+    public func saveState(_ root: String, to saved: String) throws {
         try FileManager.default.copyItem(atPath: root + "/state", toPath: saved + "/state")
         if let url = try url(root) {
             let copy = try PostgresServer.shared().makeDatabase("saved", copying: url)
@@ -60,7 +56,7 @@ enum StateEngine: String, CaseIterable, CustomTestStringConvertible, Sendable {
     }
 
     /// Puts a copy `saveState` kept back in place of the state.
-    func restoreState(_ root: String, from saved: String) throws {
+    public func restoreState(_ root: String, from saved: String) throws {
         try FileManager.default.removeItem(atPath: root + "/state")
         try FileManager.default.moveItem(atPath: saved + "/state", toPath: root + "/state")
         Self.lock.withLock { if let copy = Self.databases[saved] { Self.databases[root] = copy } }
