@@ -35,14 +35,17 @@ struct Status: ParsableCommand {
         if let feed {
             guard let record = try registry.find(feed) else { throw CLIError("no followed feed matches \(feed)") }
             if json { return try printJSON([record]) }
-            print(StatusDetail.lines(record, articles: counts.byFeed[record.id] ?? 0, now: now).joined(separator: "\n"))
+            let polledBy = (try? registry.lastPollers())?[record.id]
+            print(StatusDetail.lines(record, articles: counts.byFeed[record.id] ?? 0, now: now, polledBy: polledBy)
+                .joined(separator: "\n"))
             return
         }
         let feeds = try registry.all().sorted(by: Self.failingFirst)
         if json { return try printJSON(feeds) }
         let rows = feeds.map { StatusRow($0, now: now) }
         if table || isatty(STDOUT_FILENO) == 1 {
-            print(summary(feeds, articles: counts.total, lastRound: try? registry.lastRound(), now: now))
+            print(summary(feeds, articles: counts.total, lastRound: try? registry.lastRound(), now: now)
+                  + nodesLine((try? registry.nodes()) ?? [], now: now))
             print(StatusRow.aligned(rows, width: Self.terminalWidth()).joined(separator: "\n"))
         } else {
             print(StatusRow.header.joined(separator: "\t"))
@@ -66,6 +69,15 @@ struct Status: ParsableCommand {
             + "\(disabled) disabled, \(moved) moved or moving; \(articles) articles"
         if let lastRound { text += "\nlast round \(Self.relative(lastRound.at, now: now)): \(lastRound.summary)" }
         return text + "\n"
+    }
+
+    /// The nodes sharing the state (PostgreSQL): each with its pid, when it
+    /// was last seen and the leases it holds; empty for SQLite.
+    func nodesLine(_ nodes: [TidingsState.Node], now: Date) -> String {
+        guard !nodes.isEmpty else { return "" }
+        return "nodes: " + nodes.map {
+            "\($0.name) (pid \($0.pid), seen \(Self.relative($0.lastSeen, now: now)), \($0.leases) leases)"
+        }.joined(separator: "; ") + "\n"
     }
 
     /// The daemon's own troubles, on standard error: a storage pause, and

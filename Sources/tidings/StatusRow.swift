@@ -70,7 +70,8 @@ struct StatusRow {
 
 /// `tidings status FEED`: everything known about one feed.
 enum StatusDetail {
-    static func lines(_ f: FeedRecord, articles: Int, now: Date) -> [String] {
+    /// - Parameter polledBy: the node that polled it last, when nodes share the state.
+    static func lines(_ f: FeedRecord, articles: Int, now: Date, polledBy: String? = nil) -> [String] {
         var out: [(String, String)] = [("feed", f.id), ("url", f.url)]
         if f.addedURL != f.url { out.append(("added as", f.addedURL)) }
         out.append(("title", f.displayTitle ?? "-"))
@@ -83,6 +84,7 @@ enum StatusDetail {
         out.append(("last poll", f.lastPollAt.map {
             Status.relative($0, now: now) + ": " + (f.lastResult ?? "-") + (f.lastHTTPStatus.map { " (http \($0))" } ?? "")
         } ?? "never"))
+        if let polledBy { out.append(("polled by", "node " + polledBy)) }
         if let error = f.lastError { out.append(("last error", error)) }
         out.append(("failures", "\(f.consecutiveFailures) in a row"))
         out.append(("next poll", f.disabledReason.map { "never: \($0)" }
