@@ -30,6 +30,10 @@ extension TidingsState {
     /// Whether the state is shared by nodes (PostgreSQL).
     public var isShared: Bool { cluster != nil }
 
+    /// Whether the state lives in PostgreSQL (shared by nodes), for any
+    /// connection, the CLI's included.
+    public var isSharedDatabase: Bool { db.engine == .postgres }
+
     /// This node's name, when the state is shared.
     public var nodeName: String? { cluster?.node }
 

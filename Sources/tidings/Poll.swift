@@ -28,6 +28,13 @@ struct Poll: AsyncParsableCommand {
         let matched = try Self.makeDue(feeds, registry)
         // The state has one writer: the daemon when it runs (it holds the
         // lock), else this process.
+        // Among nodes (a shared state), the nodes poll what is due: a
+        // poll from here would fetch beside them, without a lease.
+        if registry.isSharedDatabase {
+            for feed in matched { print("due now \(feed.id) \(feed.url)") }
+            print("the nodes sharing this state poll \(matched.count == 1 ? "it" : "them") within seconds")
+            return
+        }
         guard let lock = try Self.lockUnlessADaemonRuns(state.stateDirectory) else {
             for feed in matched {
                 print("due now \(feed.id) \(feed.url)" + (feed.quarantinedHash != nil ? " (quarantine lifted)" : ""))

@@ -8,5 +8,5 @@ struct Tidings: AsyncParsableCommand {
         abstract: "Control the Tidings feed aggregator: manage feeds, inspect state, parse documents.",
         version: TidingsVersion.string,
         subcommands: [Add.self, Remove.self, SetCommand.self, List.self, Status.self, Poll.self, Import.self, Export.self, Tail.self,
-                      Reindex.self, Parse.self])
+                      Reindex.self, MigrateState.self, Parse.self])
 }
