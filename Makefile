@@ -113,7 +113,8 @@ install: static man
 	install -m 0644 .build/plugins/GenerateManual/outputs/tidingsd/tidingsd.1 \
 	  .build/plugins/GenerateManual/outputs/tidings/tidings.1 $(INSTALL_ROOT)/share/man/man1/
 	install -m 0644 README.md docs/article-format.md docs/article.v1.schema.json docs/journal.md \
-	  docs/journal.v1.schema.json docs/durability.md systemd/tidings.example.yaml $(INSTALL_ROOT)/share/doc/tidings/
+	  docs/journal.v1.schema.json docs/durability.md docs/cluster.md systemd/tidings.example.yaml \
+	  systemd/tidingsd-postgresql.conf $(INSTALL_ROOT)/share/doc/tidings/
 	install -d $(DESTDIR)$(SYSCONFDIR)/tidings
 	test -e $(DESTDIR)$(SYSCONFDIR)/tidings/tidings.yaml || \
 	  install -m 0644 systemd/tidings.example.yaml $(DESTDIR)$(SYSCONFDIR)/tidings/tidings.yaml
@@ -127,7 +128,7 @@ INSTALLED_FILES = bin/tidingsd bin/tidings lib/systemd/system/tidingsd.service l
   lib/tmpfiles.d/tidings.conf share/man/man1/tidingsd.1 share/man/man1/tidings.1 \
   share/doc/tidings/README.md share/doc/tidings/article-format.md share/doc/tidings/article.v1.schema.json \
   share/doc/tidings/journal.md share/doc/tidings/journal.v1.schema.json share/doc/tidings/durability.md \
-  share/doc/tidings/tidings.example.yaml \
+  share/doc/tidings/tidings.example.yaml share/doc/tidings/cluster.md share/doc/tidings/tidingsd-postgresql.conf \
   share/bash-completion/completions/tidings share/bash-completion/completions/tidingsd \
   share/zsh/site-functions/_tidings share/zsh/site-functions/_tidingsd \
   share/fish/vendor_completions.d/tidings.fish share/fish/vendor_completions.d/tidingsd.fish

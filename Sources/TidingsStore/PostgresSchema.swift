@@ -94,22 +94,27 @@ enum PostgresSchema {
         -- would never see 41. The row is updated just before each commit
         -- (`tidings_seal_journal`) and stays locked until that commit, so
         -- seqs are given in commit order, without gaps (docs/journal.md).
+        -- `at` is the latest event time given: times follow seqs, whichever
+        -- node's clock an event came from.
         CREATE TABLE journal_counter (
             one BOOLEAN PRIMARY KEY DEFAULT true CHECK (one),
-            seq BIGINT NOT NULL
+            seq BIGINT NOT NULL,
+            at DOUBLE PRECISION NOT NULL DEFAULT 0
         );
         INSERT INTO journal_counter (seq) VALUES (0);
         CREATE FUNCTION tidings_seal_journal() RETURNS void LANGUAGE plpgsql AS $$
         DECLARE
             n BIGINT;
             last BIGINT;
+            floor DOUBLE PRECISION;
         BEGIN
             SELECT count(*) INTO n FROM pending_journal;
             IF n = 0 THEN RETURN; END IF;
-            UPDATE journal_counter SET seq = seq + n RETURNING seq INTO last;
+            UPDATE journal_counter SET seq = seq + n RETURNING seq, at INTO last, floor;
             INSERT INTO journal (seq, event, article_id, path, feed_id, at)
-                SELECT last - n + row_number() OVER (ORDER BY ord), event, article_id, path, feed_id, at
+                SELECT last - n + row_number() OVER (ORDER BY ord), event, article_id, path, feed_id, greatest(at, floor)
                 FROM pending_journal;
+            UPDATE journal_counter SET at = greatest(floor, (SELECT max(at) FROM pending_journal));
             DELETE FROM pending_journal;
         END $$;
         CREATE TABLE purge_requests (
