@@ -7,5 +7,5 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tidings-bench",
         abstract: "Tidings benchmarks, each measured beside a peer on the same input.",
-        subcommands: [ParseBench.self, PollBench.self, SoakBench.self, StoreBench.self])
+        subcommands: [ParseBench.self, PollBench.self, SoakBench.self, StoreBench.self, ClusterBench.self])
 }

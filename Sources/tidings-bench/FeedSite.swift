@@ -66,6 +66,16 @@ struct FeedSite {
         return counts
     }
 
+    /// Requests nginx answered after the first `skipping`, by path.
+    func requestsByPath(skipping: Int) -> [String: Int] {
+        let log = (try? String(contentsOfFile: root + "/access.log", encoding: .utf8)) ?? ""
+        var counts: [String: Int] = [:]
+        for line in log.split(separator: "\n").dropFirst(skipping) {
+            counts[String(line.dropFirst(4)), default: 0] += 1
+        }
+        return counts
+    }
+
     /// How many requests nginx has answered so far.
     func requestCount() -> Int {
         guard let data = FileManager.default.contents(atPath: root + "/access.log") else { return 0 }
@@ -186,7 +196,7 @@ struct FeedSite {
         error_log \(root)/error.log warn;
         events { worker_connections 4096; }
         http {
-            log_format status '$status';
+            log_format status '$status $uri';
             access_log \(root)/access.log status;
             client_body_temp_path \(root)/tmp-body;
             proxy_temp_path \(root)/tmp-proxy;
