@@ -156,12 +156,13 @@ systemd-check: deps
 ## store at scale. tidingsd is the statically linked build `make install`
 ## ships. BENCH_FEEDS=10000 for the large run, BENCH_SOAK_SECONDS=600 for
 ## a ten-minute soak; results go to docs/bench/ (Markdown and SVG, dated).
+## Last, a cold poll by one node on SQLite, one on PostgreSQL and three on one PostgreSQL.
 ## newsboat needs over ten minutes for a cold poll of 10,000 feeds alone
 ## (its cache grows faster than the feeds): BENCH_POLL_PEERS=sfeed leaves it out.
 BENCH_FEEDS ?= 1000
 BENCH_SOAK_SECONDS ?= 120
 BENCH_POLL_PEERS ?= sfeed newsboat
-BENCH_PEERS := libxml2-utils nginx-light sfeed newsboat curl
+BENCH_PEERS := libxml2-utils nginx-light sfeed newsboat curl postgresql
 bench: deps
 	@missing=""; for p in $(BENCH_PEERS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -175,6 +176,7 @@ bench: deps
 	  $(foreach peer,$(BENCH_POLL_PEERS),--peers $(peer))
 	.build/release/tidings-bench soak --feeds $(BENCH_FEEDS) --seconds $(BENCH_SOAK_SECONDS) --tidingsd .build-static/release/tidingsd
 	.build/release/tidings-bench store
+	.build/release/tidings-bench cluster --feeds $(BENCH_FEEDS) --tidingsd .build-static/release/tidingsd
 
 clean:
 	rm -rf .build .build-asan .build-fuzz .build-static .build-systemd

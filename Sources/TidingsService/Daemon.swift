@@ -281,6 +281,7 @@ public final class Daemon: Sendable {
         // as each polls.
         let claims = ledger.isShared && only == nil
         let window = TidingsState.groupFeeds + 2 * max(16, configuration.fetch.maximumConcurrentTransfers)
+        if claims { try await learnHostPauses() }
         let first = claims ? try await ledger.claimDue(limit: window, leaseSeconds: configuration.leaseSeconds)
             : try await ledger.due(at: all ? nil : now).filter { only?.contains($0.id) ?? true }
         if claims { logger.debug("feeds claimed", metadata: ["feeds": "\(first.count)"]) }
@@ -332,10 +333,16 @@ public final class Daemon: Sendable {
         return summary
     }
 
+    /// The hosts other nodes were asked to leave alone: this node waits too.
+    private func learnHostPauses() async throws {
+        for pause in try await ledger.hostPauses() { await hosts.pause(key: pause.host, until: pause.until) }
+    }
+
     /// The next window of due feeds for this node; none when the state
     /// cannot be read (logged: the next round tries again).
     private func claimMore(_ window: Int, _ configuration: Configuration) async -> [FeedRecord] {
         do {
+            try await learnHostPauses()
             let claimed = try await ledger.claimDue(limit: window, leaseSeconds: configuration.leaseSeconds)
             logger.debug("feeds claimed", metadata: ["feeds": "\(claimed.count)"])
             return claimed

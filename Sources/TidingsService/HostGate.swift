@@ -7,8 +7,17 @@ public actor HostGate {
 
     public init() {}
 
-    public func pause(_ url: String, until: Date) {
-        guard let key = Self.key(url) else { return }
+    /// Pauses the feed's host; returns the host's key (nil for a URL with
+    /// none), for nodes sharing a state to pause it too.
+    @discardableResult
+    public func pause(_ url: String, until: Date) -> String? {
+        guard let key = Self.key(url) else { return nil }
+        pause(key: key, until: until)
+        return key
+    }
+
+    /// Pauses a host by its key (what another node recorded).
+    public func pause(key: String, until: Date) {
         pausedUntil[key] = max(pausedUntil[key] ?? .distantPast, until)
     }
 

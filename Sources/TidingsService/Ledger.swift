@@ -192,6 +192,12 @@ public actor Ledger {
         try state.flushJournal()
     }
 
+    /// A host's pause, for every node (`TidingsState.pauseHost`).
+    public func pauseHost(_ host: String, until: Date) throws(StoreError) { try state.pauseHost(host, until: until) }
+
+    /// Hosts any node paused that are paused still.
+    public func hostPauses() throws(StoreError) -> [(host: String, until: Date)] { try state.hostPauses() }
+
     /// Gives back this node's leases.
     public func releaseLeases() throws(StoreError) { try state.releaseLeases() }
 

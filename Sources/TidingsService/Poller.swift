@@ -99,7 +99,12 @@ public struct Poller: Sendable {
         case 429, 503:
             if let delay = RetryAfter.delay(response.retryAfter, now: now) {
                 let wait = min(max(delay, 1), configuration.maximumRetryAfterSeconds)
-                await hosts.pause(feed.url, until: now.addingTimeInterval(wait))
+                if let host = await hosts.pause(feed.url, until: now.addingTimeInterval(wait)), ledger.isShared {
+                    // Every node waits, not only this one.
+                    do { try await ledger.pauseHost(host, until: now.addingTimeInterval(wait)) } catch {
+                        log.error("cannot share the host's pause with the other nodes", metadata: ["error": "\(error)"])
+                    }
+                }
                 let outcome = fail(&feed, result: "http \(response.status)",
                                    message: "http \(response.status): asked to retry after \(Int(wait)) s", now: now, log: log)
                 feed.nextPollAt = now.addingTimeInterval(wait)

@@ -134,6 +134,12 @@ enum PostgresSchema {
             key TEXT PRIMARY KEY,
             value TEXT NOT NULL
         );
+        -- Hosts that asked to wait (429 or 503 with Retry-After), by
+        -- scheme, host and port: no node fetches from them until then.
+        CREATE TABLE host_pauses (
+            host TEXT PRIMARY KEY,
+            until DOUBLE PRECISION NOT NULL
+        );
         -- The daemons polling this state: for `tidings status`.
         CREATE TABLE nodes (
             name TEXT PRIMARY KEY,

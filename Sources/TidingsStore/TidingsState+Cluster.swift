@@ -168,6 +168,28 @@ extension TidingsState {
         }
     }
 
+    /// A host asked to wait (`HostGate`): every node waits. `host` is the
+    /// gate's key (scheme, host, port).
+    public func pauseHost(_ host: String, until: Date) throws(StoreError) {
+        guard cluster != nil else { return }
+        try db.prepare("""
+            INSERT INTO host_pauses (host, until) VALUES (?1, ?2)
+            ON CONFLICT (host) DO UPDATE SET until = greatest(host_pauses.until, excluded.until)
+            """).run([.text(host), .real(until.timeIntervalSince1970)])
+    }
+
+    /// Hosts paused now, by any node.
+    public func hostPauses(at now: Date = Date()) throws(StoreError) -> [(host: String, until: Date)] {
+        guard cluster != nil else { return [] }
+        let stmt = try db.prepare("SELECT host, until FROM host_pauses WHERE until > ?")
+        try stmt.bind([.real(now.timeIntervalSince1970)])
+        var out: [(host: String, until: Date)] = []
+        while try stmt.step() {
+            if let host = stmt.text(0), let until = stmt.real(1) { out.append((host, Date(timeIntervalSince1970: until))) }
+        }
+        return out
+    }
+
     /// The nodes that share this state, for `tidings status`.
     public struct Node: Sendable, Hashable {
         public var name: String

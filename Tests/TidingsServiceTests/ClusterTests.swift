@@ -2,6 +2,8 @@ import Foundation
 import Synchronization
 import Testing
 import TidingsModel
+import TidingsService
+import TidingsStore
 import TidingsTestSupport
 #if canImport(Glibc)
 import Glibc
@@ -110,5 +112,38 @@ import Glibc
             out[a.id] = a.tidings.contentHash + " " + a.tidings.sources.map(\.feedID).sorted().joined(separator: ",")
         }
         return out
+    }
+}
+
+/// A host that asked one node to wait (429 with Retry-After) is left alone
+/// by every node: the pause is in the shared state.
+@Suite(.timeLimit(.minutes(2))) struct SharedHostPauseTests {
+    @Test func aHostThatAskedOneNodeToWaitIsNotFetchedByAnother() async throws {
+        let requests = Mutex(0)
+        let server = try TestHTTPServer { _ in
+            requests.withLock { $0 += 1 }
+            return .status(429, headers: [("Retry-After", "120")])
+        }
+        let url = try PostgresServer.shared().makeDatabase("pause")
+        func node(_ name: String) throws -> (DaemonFixture, Daemon) {
+            let fixture = DaemonFixture()
+            var config = fixture.configuration
+            config.stateURL = url
+            config.nodeName = name
+            let shared = DaemonFixture(root: fixture.root, configuration: config)
+            return (shared, try shared.daemon())
+        }
+        let (first, a) = try node("a")
+        _ = try TidingsState(stateDirectory: first.configuration.stateDirectory, databaseURL: url)
+            .add(url: server.baseURL + "/one")
+        let asked = try await a.pollOnce()
+        #expect(asked.failed == 1 && requests.withLock { $0 } == 1)
+        // Another feed on the same host, polled by another node: not fetched.
+        let (_, b) = try node("b")
+        _ = try TidingsState(stateDirectory: first.configuration.stateDirectory, databaseURL: url)
+            .add(url: server.baseURL + "/two")
+        let waited = try await b.pollOnce()
+        #expect(waited.deferred == 1, "\(waited)")
+        #expect(requests.withLock { $0 } == 1, "the other node fetched from a host that asked to wait")
     }
 }
