@@ -144,11 +144,16 @@ public final class Daemon: Sendable {
     /// as long as the node runs (polls in flight keep their feeds).
     private func renewLeases() -> Task<Void, Never>? {
         guard ledger.isShared else { return nil }
-        return Task { [ledger, logger] in
+        // The lease as the node started (a change needs a restart); the
+        // task holds the ledger, not the daemon, which goes when its owner
+        // lets go of it (and with it the node's name).
+        let lease = configuration.leaseSeconds
+        // Weakly: a cancelled task waiting for a thread must not keep the
+        // state's connection (and the node's name) after the daemon is gone.
+        return Task { [weak ledger, logger] in
             while !Task.isCancelled {
-                let lease = self.configuration.leaseSeconds
                 try? await Task.sleep(nanoseconds: UInt64(lease / 3 * 1e9))
-                if Task.isCancelled { return }
+                guard !Task.isCancelled, let ledger else { return }
                 do {
                     try await ledger.renewLeases(leaseSeconds: lease)
                 } catch {
@@ -245,6 +250,8 @@ public final class Daemon: Sendable {
             if new.stateDirectory != old.stateDirectory { needRestart.append("state_directory") }
             if new.outputDirectory != old.outputDirectory { needRestart.append("output_directory") }
             if new.fetch != old.fetch { needRestart.append("fetch") }
+            if new.stateURL != old.stateURL || new.statePasswordFile != old.statePasswordFile || new.nodeName != old.nodeName
+                || new.leaseSeconds != old.leaseSeconds { needRestart.append("state_url, node_name and lease_seconds") }
             // The hook runner is started with the loop, on its own thread.
             if new.onArticle != old.onArticle || new.hookConcurrency != old.hookConcurrency
                 || new.hookTimeoutSeconds != old.hookTimeoutSeconds || new.hookMaximumAttempts != old.hookMaximumAttempts
@@ -253,6 +260,10 @@ public final class Daemon: Sendable {
             applied.stateDirectory = old.stateDirectory
             applied.outputDirectory = old.outputDirectory
             applied.fetch = old.fetch
+            applied.stateURL = old.stateURL
+            applied.statePasswordFile = old.statePasswordFile
+            applied.nodeName = old.nodeName
+            applied.leaseSeconds = old.leaseSeconds
             let shorter = applied.pollIntervalSeconds < old.pollIntervalSeconds
             old = applied
             if shorter { rescheduleRequested.store(true, ordering: .relaxed) }

@@ -28,11 +28,15 @@ extension TidingsState {
         // Among nodes, an article's row is locked before it is read (the
         // lock held to the commit): the file written shows what the
         // committed rows say, never a view another node's commit outdated.
-        private let keyLookup, articleLookup, sourceLookup, sourcesOf: Statement
+        private let db: Database
+        private let keyLookup, keysLookup, articleLookup, sourceLookup, sourcesOf: Statement
         private let insertArticleStmt, updateArticleStmt, saveSourceStmt, registerKey, insertJournal: Statement
 
         init(_ db: Database) throws(StoreError) {
+            self.db = db
             keyLookup = try db.prepare("SELECT article_id FROM article_keys WHERE key_hash = ?")
+            let some = Array(repeating: "?", count: Self.keysAtOnce).joined(separator: ", ")
+            keysLookup = try db.prepare("SELECT key_hash, article_id FROM article_keys WHERE key_hash IN (\(some))")
             articleLookup = try db.prepare("""
                 SELECT path, content_hash, revision, first_seen, last_changed, feed_id, content_rank, expired_at
                 FROM articles WHERE id = ?\(db.engine == .postgres ? " FOR UPDATE" : "")
@@ -62,6 +66,30 @@ extension TidingsState {
         func articleForKey(_ keyHash: String) throws(StoreError) -> String? {
             try keyLookup.bind([.text(keyHash)])
             return try keyLookup.step() ? keyLookup.text(0) : nil
+        }
+
+        /// How many key hashes one lookup takes (one statement text: the
+        /// last chunk is padded by repeating a hash).
+        static let keysAtOnce = 32
+
+        /// The articles these key hashes lead to, by hash, looked up a
+        /// chunk at a time: a document's keys in one or a few round trips
+        /// to the server, not one per key (PostgreSQL answers each over a
+        /// socket).
+        func articlesForKeys(_ hashes: [String]) throws(StoreError) -> [String: String] {
+            let unique = Array(Set(hashes)).sorted()
+            var found: [String: String] = [:]
+            var start = 0
+            while start < unique.count {
+                let chunk = unique[start..<min(start + Self.keysAtOnce, unique.count)]
+                let padded = Array(chunk) + Array(repeating: chunk.first!, count: Self.keysAtOnce - chunk.count)
+                try keysLookup.bind(padded.map { .text($0) })
+                while try keysLookup.step() {
+                    if let key = keysLookup.text(0), let id = keysLookup.text(1) { found[key] = id }
+                }
+                start += Self.keysAtOnce
+            }
+            return found
         }
 
         func article(_ id: String) throws(StoreError) -> ArticleRow? {
@@ -121,11 +149,20 @@ extension TidingsState {
         }
 
         /// Every key of a sighting points at its article, unless another
-        /// article holds the key already (the first keeps it).
-        func register(_ keys: ArticleIdentity.Keys, for id: String) throws(StoreError) {
-            for key in keys.lookups {
-                try registerKey.run([.text(ArticleIdentity.articleID(forKey: key)), .text(id)])
-            }
+        /// article holds the key already (the first keeps it); in one
+        /// statement. Returns the key hashes it inserted.
+        @discardableResult
+        func register(_ keys: ArticleIdentity.Keys, for id: String) throws(StoreError) -> Set<String> {
+            let hashes = Set(keys.lookups.map(ArticleIdentity.articleID(forKey:))).sorted()
+            guard !hashes.isEmpty else { return [] }
+            let rows = Array(repeating: "(?, ?)", count: hashes.count).joined(separator: ", ")
+            let insert = try db.prepare("""
+                INSERT INTO article_keys (key_hash, article_id) VALUES \(rows) ON CONFLICT DO NOTHING RETURNING key_hash
+                """)
+            try insert.bind(hashes.flatMap { [SQLValue.text($0), .text(id)] })
+            var inserted = Set<String>()
+            while try insert.step() { if let key = insert.text(0) { inserted.insert(key) } }
+            return inserted
         }
 
         func register(keyHash: String, for id: String) throws(StoreError) {

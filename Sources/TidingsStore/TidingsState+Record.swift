@@ -128,13 +128,16 @@ extension TidingsState {
     private func recordEntries(_ entries: [Entry], feed: FeedIdentity, at now: Date, q: Queries,
                                group: inout WriteGroup) throws(StoreError) -> Summary {
         let allKeys = ArticleIdentity.keys(for: entries, feed: feed)
+        // Every key of the document looked up at once, then kept up to
+        // date with what this transaction registers.
+        var known = try q.articlesForKeys(allKeys.flatMap { $0.lookups.map(ArticleIdentity.articleID(forKey:)) })
         var summary = Summary()
         var claimed = Set<String>()
         for (entry, keys) in zip(entries, allKeys) {
             var id = ArticleIdentity.articleID(forKey: keys.primary)
             var unknown = true
             for key in keys.lookups {
-                if let found = try q.articleForKey(ArticleIdentity.articleID(forKey: key)) { id = found; unknown = false; break }
+                if let found = known[ArticleIdentity.articleID(forKey: key)] { id = found; unknown = false; break }
             }
             if claimed.contains(id) {
                 // Another item of this document is already that article:
@@ -148,9 +151,9 @@ extension TidingsState {
                                     hash: ArticleIdentity.contentHash(of: entry), rank: Article.richness(of: entry),
                                     unknownAtLookup: unknown)
             if let row = try q.article(id) {
-                try recordKnown(sighting, row: row, q: q, group: &group, summary: &summary, at: now)
+                try recordKnown(sighting, row: row, q: q, group: &group, summary: &summary, known: &known, at: now)
             } else {
-                try recordNew(sighting, q: q, group: &group, at: now)
+                try recordNew(sighting, q: q, group: &group, known: &known, at: now)
                 summary.new += 1
             }
         }
@@ -172,27 +175,28 @@ extension TidingsState {
         }
     }
 
-    private func recordNew(_ s: Sighting, q: Queries, group: inout WriteGroup, at now: Date) throws(StoreError) {
+    private func recordNew(_ s: Sighting, q: Queries, group: inout WriteGroup, known: inout [String: String],
+                           at now: Date) throws(StoreError) {
         let article = Article.make(from: s.entry, id: s.id, feed: s.feed, seenAt: now)
         let path = Self.path(for: s.id, firstSeen: now)
         try q.insertArticle(article, path: path, rank: s.rank)
         try q.saveSource(s)
-        try q.register(s.keys, for: s.id)
-        if db.engine == .postgres, s.unknownAtLookup {
-            // Another node may have recorded the story under another key
-            // since this one looked (its rows were not committed yet; the
-            // key insert above waited for them): decided again, this
-            // sighting joins that article.
-            for key in s.keys.lookups where try q.articleForKey(ArticleIdentity.articleID(forKey: key)) != s.id {
-                throw .postgres(state: "40001", message: "another node recorded this story at the same moment")
-            }
+        let inserted = try q.register(s.keys, for: s.id)
+        for key in inserted { known[key] = s.id }
+        if db.engine == .postgres, s.unknownAtLookup,
+           inserted.count < Set(s.keys.lookups.map(ArticleIdentity.articleID(forKey:))).count {
+            // Another node recorded the story under one of its keys since
+            // this one looked (its rows were not committed yet; the key
+            // insert above waited for them): decided again, this sighting
+            // joins that article.
+            throw .postgres(state: "40001", message: "another node recorded this story at the same moment")
         }
         try stage(article, at: path, in: &group, isNew: true)
         try journalEvent(.created, id: s.id, path: path, feedID: s.feed.id, q: q)
     }
 
     private func recordKnown(_ s: Sighting, row: Queries.ArticleRow, q: Queries, group: inout WriteGroup,
-                             summary: inout Summary, at now: Date) throws(StoreError) {
+                             summary: inout Summary, known: inout [String: String], at now: Date) throws(StoreError) {
         if row.expired {
             summary.unchanged += 1  // a tombstone: expired stays expired
             return
@@ -204,7 +208,7 @@ extension TidingsState {
             return
         }
         try q.saveSource(s)
-        try q.register(s.keys, for: s.id)
+        for key in try q.register(s.keys, for: s.id) { known[key] = s.id }
         let sources = try q.sources(of: s.id)
         let shown = row.feedID == s.feed.id
         let takesOver = shown || !fileIsThere || row.rank < 0 || s.rank > row.rank
