@@ -29,7 +29,7 @@ extension TidingsState {
         // lock held to the commit): the file written shows what the
         // committed rows say, never a view another node's commit outdated.
         private let db: Database
-        private let keyLookup, keysLookup, articleLookup, sourceLookup, sourcesOf: Statement
+        private let keyLookup, keysLookup, articleLookup, articlesLookup, sourceLookup, sourcesOf: Statement
         private let insertArticleStmt, updateArticleStmt, saveSourceStmt, registerKey, insertJournal: Statement
 
         init(_ db: Database) throws(StoreError) {
@@ -40,6 +40,10 @@ extension TidingsState {
             articleLookup = try db.prepare("""
                 SELECT path, content_hash, revision, first_seen, last_changed, feed_id, content_rank, expired_at
                 FROM articles WHERE id = ?\(db.engine == .postgres ? " FOR UPDATE" : "")
+                """)
+            articlesLookup = try db.prepare("""
+                SELECT path, content_hash, revision, first_seen, last_changed, feed_id, content_rank, expired_at, id
+                FROM articles WHERE id IN (\(some))\(db.engine == .postgres ? " ORDER BY id FOR UPDATE" : "")
                 """)
             sourceLookup = try db.prepare("SELECT guid, url, content_hash FROM article_sources WHERE article_id = ? AND feed_id = ?")
             sourcesOf = try db.prepare("SELECT feed_id, feed_url, guid, url FROM article_sources WHERE article_id = ? ORDER BY feed_id")
@@ -93,9 +97,30 @@ extension TidingsState {
         }
 
         func article(_ id: String) throws(StoreError) -> ArticleRow? {
-            let s = articleLookup
-            try s.bind([.text(id)])
-            guard try s.step(), let path = s.text(0), let hash = s.text(1), let feed = s.text(5) else { return nil }
+            try articleLookup.bind([.text(id)])
+            return try articleLookup.step() ? Self.articleRow(articleLookup) : nil
+        }
+
+        /// The rows of these articles (locked, in PostgreSQL), a chunk at a
+        /// time, by id; an id with no row is absent.
+        func articles(_ ids: [String]) throws(StoreError) -> [String: ArticleRow] {
+            let unique = Array(Set(ids)).sorted()
+            var found: [String: ArticleRow] = [:]
+            var start = 0
+            while start < unique.count {
+                let chunk = unique[start..<min(start + Self.keysAtOnce, unique.count)]
+                let padded = Array(chunk) + Array(repeating: chunk.first!, count: Self.keysAtOnce - chunk.count)
+                try articlesLookup.bind(padded.map { .text($0) })
+                while try articlesLookup.step() {
+                    if let row = Self.articleRow(articlesLookup), let id = articlesLookup.text(8) { found[id] = row }
+                }
+                start += Self.keysAtOnce
+            }
+            return found
+        }
+
+        private static func articleRow(_ s: Statement) -> ArticleRow? {
+            guard let path = s.text(0), let hash = s.text(1), let feed = s.text(5) else { return nil }
             return ArticleRow(path: path, contentHash: hash, revision: Int(s.int(2) ?? 1),
                               firstSeen: Date(timeIntervalSince1970: s.real(3) ?? 0),
                               lastChanged: Date(timeIntervalSince1970: s.real(4) ?? 0),

@@ -131,6 +131,15 @@ extension TidingsState {
         // Every key of the document looked up at once, then kept up to
         // date with what this transaction registers.
         var known = try q.articlesForKeys(allKeys.flatMap { $0.lookups.map(ArticleIdentity.articleID(forKey:)) })
+        // The articles they lead to (or that new ones would be), read and
+        // locked at once; an article decided below is one of them, or
+        // (two items of the document on one story) looked up on its own.
+        let candidates = allKeys.map { keys in
+            keys.lookups.lazy.compactMap { known[ArticleIdentity.articleID(forKey: $0)] }.first
+                ?? ArticleIdentity.articleID(forKey: keys.primary)
+        }
+        let rows = try q.articles(candidates)
+        let prefetched = Set(candidates)
         var summary = Summary()
         var claimed = Set<String>()
         for (entry, keys) in zip(entries, allKeys) {
@@ -150,7 +159,7 @@ extension TidingsState {
             let sighting = Sighting(entry: entry, keys: keys, feed: feed, id: id,
                                     hash: ArticleIdentity.contentHash(of: entry), rank: Article.richness(of: entry),
                                     unknownAtLookup: unknown)
-            if let row = try q.article(id) {
+            if let row = prefetched.contains(id) ? rows[id] : try q.article(id) {
                 try recordKnown(sighting, row: row, q: q, group: &group, summary: &summary, known: &known, at: now)
             } else {
                 try recordNew(sighting, q: q, group: &group, known: &known, at: now)

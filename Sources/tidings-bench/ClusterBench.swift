@@ -94,6 +94,9 @@ struct ClusterBench: ParsableCommand {
             row.peak = max(row.peak, usage.peakMegabytes)
         }
         row.wall = Date().timeIntervalSince(started)
+        // The nodes' backends have exited; the postmaster reaps them (and
+        // counts their CPU) a moment later.
+        usleep(500_000)
         if let postgresBefore { row.postgresCPU = postgresCPU(postgres) - postgresBefore }
         let byPath = site.requestsByPath(skipping: logged)
         row.requests = byPath.values.reduce(0, +)
