@@ -77,6 +77,9 @@ struct ClusterBench: ParsableCommand {
         try site.urls.joined(separator: "\n").write(toFile: directory + "/feeds.txt", atomically: true, encoding: .utf8)
         try "fetch:\n  maximum_concurrent_transfers: \(concurrency)\n"
             .write(toFile: directory + "/tidings.yaml", atomically: true, encoding: .utf8)
+        // What the last run (or the site's generation) left dirty is written
+        // out first, not by this run's syncs.
+        sync()
         let logged = site.requestCount()
         let postgresBefore = url == nil ? nil : postgresCPU(postgres)
         let started = Date()
