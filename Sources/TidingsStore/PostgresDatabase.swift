@@ -105,6 +105,26 @@ final class PostgresDatabase: Database {
         return name
     }
 
+    /// Waits up to `timeout` seconds for a notification on a channel this
+    /// connection listens to (`LISTEN`); true when one came.
+    func waitForNotification(timeout: Double) -> Bool {
+        if consumeNotifications() { return true }
+        var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
+        guard descriptor.fd >= 0, poll(&descriptor, 1, Int32(timeout * 1000)) > 0 else { return false }
+        PQconsumeInput(connection)
+        return consumeNotifications()
+    }
+
+    /// Drops the notifications that arrived; whether there were any.
+    private func consumeNotifications() -> Bool {
+        var any = false
+        while let note = PQnotifies(connection) {
+            PQfreemem(note)
+            any = true
+        }
+        return any
+    }
+
     /// A result that is not an error, or the error thrown (and freed).
     @discardableResult
     private func check(_ result: OpaquePointer?) throws(StoreError) -> OpaquePointer {

@@ -19,6 +19,20 @@ extension TidingsState {
         try q.insertJournalEvent(kind.rawValue, id: id, path: path, feedID: feedID, at: now)
     }
 
+    static let journalChannel = "tidings_journal"
+
+    /// Among nodes: waits up to `timeout` seconds for the leader to write
+    /// journal lines (`LISTEN`/`NOTIFY`); false at once for SQLite, whose
+    /// readers look at the files.
+    public func waitForJournal(timeout: Double) throws(StoreError) -> Bool {
+        guard let postgres = db as? PostgresDatabase else { return false }
+        if !listening {
+            try db.execute("LISTEN \(Self.journalChannel)")
+            listening = true
+        }
+        return postgres.waitForNotification(timeout: timeout)
+    }
+
     /// Events committed but not yet in the journal files, in seq order.
     func unwrittenJournalEvents() throws(StoreError) -> [JournalEvent] {
         let stmt = try db.prepare("SELECT seq, event, article_id, path, feed_id, at FROM journal WHERE seq > ? ORDER BY seq")
@@ -44,6 +58,8 @@ extension TidingsState {
         if let last = events.last?.seq {
             try output.journal.append(events)
             output.journalWrittenSeq = last
+            // `tidings tail --follow` on a shared state wakes at once.
+            if cluster != nil { try? db.execute("NOTIFY \(Self.journalChannel)") }
         }
         output.progress.advance(to: output.journalWrittenSeq)
     }

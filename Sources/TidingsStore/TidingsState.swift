@@ -26,6 +26,8 @@ public final class TidingsState {
     /// This writer's part among nodes sharing a PostgreSQL state; nil for
     /// SQLite and for the connections that do not write articles.
     let cluster: Cluster?
+    /// This connection listens for the journal's notifications.
+    var listening = false
     public let stateDirectory: String
 
     /// The article output, for the writer; nil otherwise.

@@ -26,6 +26,10 @@ struct Tail: AsyncParsableCommand {
     @Flag(help: "Keep printing new events until interrupted.")
     var follow = false
 
+    @Option(name: .customLong("state-url"),
+            help: "With --follow: the PostgreSQL state nodes share, to wake as soon as the journal grows (LISTEN/NOTIFY) instead of looking every quarter second. Default: $TIDINGS_STATE_URL, else the configuration's state_url.")
+    var stateURL: String?
+
     @Flag(help: "Print each event as its journal line (JSON).")
     var json = false
 
@@ -41,11 +45,33 @@ struct Tail: AsyncParsableCommand {
             throw ExitCode(65)  // EX_DATAERR
         }
         var reader = JournalFiles.Reader(files: files, since: since)
+        let waker = follow ? try sharedState() : nil
         repeat {
             for event in reader.next() { print(json ? JournalFiles.line(event) : Self.text(event)) }
             fflush(nil)  // every stream: a pipe to jq sees each event at once
-            if follow { try await Task.sleep(nanoseconds: 250_000_000) }
+            guard follow else { break }
+            if let waker {
+                // Woken by the leader's NOTIFY; the files are read again
+                // every second all the same.
+                _ = try? waker.waitForJournal(timeout: 1)
+                try Task.checkCancellation()
+            } else {
+                try await Task.sleep(nanoseconds: 250_000_000)
+            }
         } while follow
+    }
+
+    /// The shared state to listen on, when there is one.
+    private func sharedState() throws -> TidingsState? {
+        var config = Configuration.forLookups()
+        if let stateURL { config.stateURL = stateURL }
+        guard config.stateURL != nil else { return nil }
+        do {
+            return try TidingsState(stateDirectory: NSTemporaryDirectory(), readOnly: true,
+                                    databaseURL: try config.stateConnection())
+        } catch {
+            throw CLIError("cannot open the shared state to follow the journal: \(error)")
+        }
     }
 
     static func text(_ e: JournalEvent) -> String {

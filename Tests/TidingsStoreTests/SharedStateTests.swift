@@ -83,6 +83,25 @@ import TidingsTestSupport
         #expect(try b.nodes().map(\.name) == ["a", "b"])
     }
 
+    /// A reader following the journal of a shared state is woken by the
+    /// leader's lines (LISTEN/NOTIFY), not by a timeout.
+    @Test func aFollowerIsWokenWhenTheLeaderWritesJournalLines() throws {
+        let url = try PostgresServer.shared().makeDatabase("notify")
+        let root = TestPaths.temporaryDirectory()
+        let leader = try node("a", root, url)
+        let follower = try TidingsState(stateDirectory: root + "/follower", readOnly: true, databaseURL: url)
+        #expect(try !follower.waitForJournal(timeout: 0.1), "woken with nothing written")
+        let woken = Mutex<Bool?>(nil)
+        nonisolated(unsafe) let listening = follower
+        let waiting = Thread { woken.withLock { $0 = (try? listening.waitForJournal(timeout: 60)) ?? false } }
+        waiting.start()
+        usleep(200_000)
+        _ = try leader.record([Entry(guid: "n-1", url: "https://notify.example/1", title: "One")],
+                              feed: FeedIdentity(id: "cccccccccccccccc", url: "https://notify.example/rss"), at: day)
+        while woken.withLock({ $0 }) == nil { usleep(10_000) }
+        #expect(woken.withLock { $0 } == true)
+    }
+
     /// Two processes cannot be one node: their staging would collide.
     @Test func aNodeNameHeldByALiveNodeIsRefused() throws {
         let url = try PostgresServer.shared().makeDatabase("names")
