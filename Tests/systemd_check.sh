@@ -22,10 +22,11 @@ fail() {
   exit 1
 }
 
-if [ ! -x "$root/lib/systemd/systemd" ]; then
+# Rebuilt when it lacks a library tidingsd links (an older root, before libpq).
+if [ ! -x "$root/lib/systemd/systemd" ] || ! ls "$root"/usr/lib/*/libpq.so.5 >/dev/null 2>&1; then
   rm -rf "$root"
   debootstrap --variant=minbase \
-    --include=systemd,systemd-sysv,dbus,libcurl4,libxml2,libsqlite3-0,ca-certificates,procps \
+    --include=systemd,systemd-sysv,dbus,libcurl4,libxml2,libsqlite3-0,libpq5,ca-certificates,procps \
     bookworm "$root" http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1 \
     || { tail -20 "$work/debootstrap.log"; fail "debootstrap"; }
   # A quiet boot: no gettys, no timers.

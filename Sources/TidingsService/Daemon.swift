@@ -76,9 +76,15 @@ public final class Daemon: Sendable {
             // Among nodes, due feeds another node holds are waited for: a
             // live node saves them, a dead one's lease runs out and they
             // are claimed here.
-            while ledger.isShared, feedIDs == nil, !Task.isCancelled, try await ledger.dueElsewhere() > 0 {
-                try? await Task.sleep(nanoseconds: 250_000_000)
-                summary.merge(try await pollRound(all: true, heartbeat: {}))
+            var last = summary
+            while ledger.isShared, feedIDs == nil, !Task.isCancelled {
+                let worked = last.polled + last.skipped > 0
+                if !worked {
+                    guard try await ledger.dueElsewhere() > 0 else { break }
+                    try? await Task.sleep(nanoseconds: 250_000_000)
+                }
+                last = try await pollRound(all: true, heartbeat: {})
+                summary.merge(last)
             }
             // Among nodes, the last to finish writes the journal's last
             // lines, and its hooks run them before it exits.
@@ -292,8 +298,13 @@ public final class Daemon: Sendable {
         // as each polls.
         let claims = ledger.isShared && only == nil
         let window = TidingsState.groupFeeds + 2 * max(16, configuration.fetch.maximumConcurrentTransfers)
+        // A node holds no more leases than twice its transfers: feeds it
+        // cannot fetch soon stay with the other nodes, and the per-host
+        // limits (the cluster's) are not taken up by leases waiting here.
+        let held = claims ? min(window, 2 * configuration.fetch.maximumConcurrentTransfers) : window
         if claims { try await learnHostPauses() }
-        let first = claims ? try await ledger.claimDue(limit: window, leaseSeconds: configuration.leaseSeconds)
+        let first = claims ? try await ledger.claimDue(limit: held, leaseSeconds: configuration.leaseSeconds,
+                                                       perHost: configuration.fetch.maximumTransfersPerHost)
             : try await ledger.due(at: all ? nil : now).filter { only?.contains($0.id) ?? true }
         if claims { logger.debug("feeds claimed", metadata: ["feeds": "\(first.count)"]) }
         let poller = Poller(client: client, ledger: ledger, hosts: hosts, configuration: configuration, logger: logger)
@@ -321,15 +332,23 @@ public final class Daemon: Sendable {
                     inFlight += 1
                 }
                 guard claims else { break }
-                // Claims again once a quarter of the window is free: a node
+                // Claims again once a quarter of its leases are done: a node
                 // holds no more feeds than it has room to poll, and the
                 // other nodes share the rest.
-                while inFlight > window - window / 4, let outcome = await group.next() {
+                while inFlight > held - held / 4, let outcome = await group.next() {
                     summary.add(outcome)
                     heartbeat()
                     inFlight -= 1
                 }
-                batch = await claimMore(window - inFlight, configuration)
+                batch = await claimMore(held - inFlight, configuration)
+                // Nothing claimable now (the hosts' limits are taken) while
+                // polls run: each that ends frees a lease, so claim again.
+                while batch.isEmpty, inFlight > 0, !Task.isCancelled, let outcome = await group.next() {
+                    summary.add(outcome)
+                    heartbeat()
+                    inFlight -= 1
+                    batch = await claimMore(held - inFlight, configuration)
+                }
             }
             for await outcome in group {
                 summary.add(outcome)
@@ -354,7 +373,8 @@ public final class Daemon: Sendable {
     private func claimMore(_ window: Int, _ configuration: Configuration) async -> [FeedRecord] {
         do {
             try await learnHostPauses()
-            let claimed = try await ledger.claimDue(limit: window, leaseSeconds: configuration.leaseSeconds)
+            let claimed = try await ledger.claimDue(limit: window, leaseSeconds: configuration.leaseSeconds,
+                                                    perHost: configuration.fetch.maximumTransfersPerHost)
             logger.debug("feeds claimed", metadata: ["feeds": "\(claimed.count)"])
             return claimed
         } catch {

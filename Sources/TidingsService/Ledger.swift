@@ -176,8 +176,8 @@ public actor Ledger {
     public nonisolated let isShared: Bool
 
     /// Leases up to `limit` due feeds no other node holds (`TidingsState.claimDue`).
-    public func claimDue(limit: Int, leaseSeconds: Double) throws(StoreError) -> [FeedRecord] {
-        try state.claimDue(limit: limit, leaseSeconds: leaseSeconds)
+    public func claimDue(limit: Int, leaseSeconds: Double, perHost: Int) throws(StoreError) -> [FeedRecord] {
+        try state.claimDue(limit: limit, leaseSeconds: leaseSeconds, perHost: perHost)
     }
 
     /// Due feeds other live nodes hold.

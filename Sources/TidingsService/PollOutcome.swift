@@ -24,6 +24,9 @@ public struct PollSummary: Sendable, Hashable, CustomStringConvertible {
     public var newArticles = 0
     public var updatedArticles = 0
     public var deferred = 0
+    /// Polls that recorded nothing and left the feed due (a stop, or
+    /// another node's writes met again and again).
+    public var skipped = 0
     /// The first storage fault of the round, if any: polling pauses.
     public var storageFault: String?
 
@@ -31,7 +34,9 @@ public struct PollSummary: Sendable, Hashable, CustomStringConvertible {
 
     public mutating func add(_ outcome: PollOutcome) {
         switch outcome {
-        case .skipped: return
+        case .skipped:
+            skipped += 1
+            return
         case .deferred:
             deferred += 1
             return
@@ -55,6 +60,7 @@ public struct PollSummary: Sendable, Hashable, CustomStringConvertible {
         newArticles += other.newArticles
         updatedArticles += other.updatedArticles
         deferred += other.deferred
+        skipped += other.skipped
         if storageFault == nil { storageFault = other.storageFault }
     }
 

@@ -56,6 +56,7 @@ public struct Poller: Sendable {
         // Nothing recorded: the feed stays due and is polled again once
         // the daemon can write (see Daemon's storage pause).
         if case .storageUnavailable = outcome { return outcome }
+        if case .skipped = outcome { return outcome }
         // A document recorded: the feed's row went with its articles, in
         // one group (`ingest`).
         if case .updated = outcome { return outcome }
@@ -173,6 +174,14 @@ public struct Poller: Sendable {
             if error.isStorageUnavailable {
                 log.error("cannot write articles", metadata: ["error": "\(error)"])
                 return .storageUnavailable(error.description)
+            }
+            if error.isConcurrentWrite {
+                // Other nodes wrote the same stories at the same moment,
+                // again and again: nothing is recorded, the feed stays due
+                // (its lease is given back) and is polled again. Not the
+                // feed's failure.
+                log.notice("articles met another node's at the same moment; polled again", metadata: ["error": "\(error)"])
+                return .skipped
             }
             return fail(&feed, result: "store", message: error.description, now: now, log: log)
         }

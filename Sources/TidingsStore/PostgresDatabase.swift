@@ -164,7 +164,8 @@ final class PostgresDatabase: Database {
     }
 
     /// `?` parameters numbered in order, `?N` kept: PostgreSQL's `$N`. A
-    /// `?` inside a quoted literal is left alone.
+    /// `?` inside a quoted literal or a `--` comment is left alone (and an
+    /// apostrophe in a comment opens no literal).
     static func numbered(_ sql: String) -> String {
         var out = ""
         out.reserveCapacity(sql.utf8.count + 16)
@@ -174,6 +175,11 @@ final class PostgresDatabase: Database {
         var pending: Character? = chars.next()
         while let c = pending {
             pending = chars.next()
+            if !quoted, c == "-", pending == "-" {
+                out.append(c)
+                while let d = pending, d != "\n" { out.append(d); pending = chars.next() }
+                continue
+            }
             if c == "'" { quoted.toggle() }
             guard c == "?", !quoted else { out.append(c); continue }
             var digits = ""

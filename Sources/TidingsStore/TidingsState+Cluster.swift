@@ -56,23 +56,55 @@ extension TidingsState {
     /// Leases up to `limit` enabled feeds that are due and not leased by a
     /// live node, for `leaseSeconds`; returns them in the order they were
     /// added. Rows another node is claiming at this moment are skipped.
-    public func claimDue(limit: Int, leaseSeconds: Double, at now: Date = Date()) throws(StoreError) -> [FeedRecord] {
+    ///
+    /// - Parameter perHost: the most feeds of one host (scheme, host, port)
+    ///   the cluster polls at once (`fetch.maximum_transfers_per_host`):
+    ///   of a host other nodes hold leases on, only what is left of that.
+    public func claimDue(limit: Int, leaseSeconds: Double, perHost: Int = .max,
+                         at now: Date = Date()) throws(StoreError) -> [FeedRecord] {
         guard let cluster else { return try Array(due(at: now).prefix(limit)) }
         let until = now.timeIntervalSince1970 + leaseSeconds
         // The rows picked once (a materialized CTE): as an `IN` subquery,
         // PostgreSQL may run the `SKIP LOCKED` scan again and lease more
         // than `limit` (a node took every feed of a cold start that way).
-        try db.prepare("""
-            WITH picked AS MATERIALIZED (
-              SELECT s.feed_id FROM feed_schedule s JOIN feeds f ON f.id = s.feed_id
+        // A host's feeds are ranked in the order they were added; of a host
+        // live leases (any node's, this one's too) hold n of, the first
+        // perHost - n are claimable: no node holds more of a host than it
+        // may fetch at once, and the nodes share the hosts. (Two nodes
+        // claiming at the same instant may each take what is left.)
+        let host = "lower(substring(f.url from '^[A-Za-z]+://(?:[^@/]*@)?([^/?#]+)'))"
+        let claim = try db.prepare("""
+            WITH others AS (
+              SELECT \(host) AS host, count(*) AS held FROM feed_schedule s JOIN feeds f ON f.id = s.feed_id
+              WHERE s.leased_by IS NOT NULL AND s.lease_until >= ?3
+              GROUP BY 1),
+            ranked AS (
+              SELECT s.feed_id, \(host) AS host, row_number() OVER (PARTITION BY \(host) ORDER BY s.position) AS place
+              FROM feed_schedule s JOIN feeds f ON f.id = s.feed_id
               WHERE (s.next_poll_at IS NULL OR s.next_poll_at <= ?3) AND f.disabled_reason IS NULL
-                AND (s.leased_by IS NULL OR s.lease_until < ?3)
+                AND (s.leased_by IS NULL OR s.lease_until < ?3)),
+            allowed AS (
+              SELECT r.feed_id FROM ranked r LEFT JOIN others o ON o.host = r.host
+              WHERE r.place <= ?5 - coalesce(o.held, 0)),
+            picked AS MATERIALIZED (
+              -- The lease is checked again here, on the row as locked: a
+              -- row another node claimed and committed since the snapshot
+              -- above is skipped (PostgreSQL re-checks this WHERE, not those of the
+              -- CTEs, on a row that changed).
+              SELECT s.feed_id FROM feed_schedule s
+              WHERE s.feed_id IN (SELECT feed_id FROM allowed)
+                AND (s.next_poll_at IS NULL OR s.next_poll_at <= ?3) AND (s.leased_by IS NULL OR s.lease_until < ?3)
               ORDER BY s.position LIMIT ?4
               FOR UPDATE OF s SKIP LOCKED)
             UPDATE feed_schedule t SET leased_by = ?1, lease_until = ?2 FROM picked WHERE t.feed_id = picked.feed_id
-            """).run([.text(cluster.node), .real(until), .real(now.timeIntervalSince1970), .int(Int64(limit))])
-        guard db.changes > 0 else { return [] }
-        return try leased(until: until)
+            RETURNING t.feed_id
+            """)
+        try claim.bind([.text(cluster.node), .real(until), .real(now.timeIntervalSince1970), .int(Int64(limit)),
+                        .int(Int64(min(perHost, 1 << 30)))])
+        var claimed = Set<String>()
+        while try claim.step() { if let id = claim.text(0) { claimed.insert(id) } }
+        guard !claimed.isEmpty else { return [] }
+        return try leased(until: until).filter { claimed.contains($0.id) }
     }
 
     /// The feeds this node leased with this expiry, in the order they were added.

@@ -102,6 +102,31 @@ import TidingsTestSupport
         #expect(woken.withLock { $0 } == true)
     }
 
+    /// The per-host limit holds for the cluster: of a host other nodes hold
+    /// leases on, a node claims only what is left of the limit.
+    @Test func aHostsFeedsAreClaimedUpToTheLimitAcrossNodes() throws {
+        let url = try PostgresServer.shared().makeDatabase("perhost")
+        let root = TestPaths.temporaryDirectory()
+        let a = try node("a", root, url)
+        let b = try node("b", root, url)
+        for i in 0..<6 { try a.add(url: "https://busy.example/\(i)", at: day) }
+        for i in 0..<3 { try a.add(url: "https://quiet.example:8443/\(i)", at: day) }
+        let now = Date()
+        // No node holds more of a host than it may fetch at once.
+        let first = try a.claimDue(limit: 3, leaseSeconds: 60, perHost: 2, at: now)
+        #expect(first.map(\.url) == ["https://busy.example/0", "https://busy.example/1", "https://quiet.example:8443/0"])
+        // a holds two of busy.example and one of the other: b may take one.
+        let second = try b.claimDue(limit: 10, leaseSeconds: 60, perHost: 2, at: now)
+        #expect(second.map(\.url) == ["https://quiet.example:8443/1"])
+        // a saves its two of busy.example: b may take two more of it.
+        for var polled in first.prefix(2) {
+            polled.nextPollAt = now.addingTimeInterval(600)
+            _ = a.apply([.feed(polled)])
+        }
+        let third = try b.claimDue(limit: 10, leaseSeconds: 60, perHost: 2, at: now)
+        #expect(third.map(\.url) == ["https://busy.example/2", "https://busy.example/3"])
+    }
+
     /// Two processes cannot be one node: their staging would collide.
     @Test func aNodeNameHeldByALiveNodeIsRefused() throws {
         let url = try PostgresServer.shared().makeDatabase("names")
