@@ -146,29 +146,6 @@ public final class Daemon: Sendable {
         try? await ledger.stopCleanly()
     }
 
-    /// Among nodes: renews this node's leases every third of a lease, for
-    /// as long as the node runs (polls in flight keep their feeds).
-    private func renewLeases() -> Task<Void, Never>? {
-        guard ledger.isShared else { return nil }
-        // The lease as the node started (a change needs a restart); the
-        // task holds the ledger, not the daemon, which goes when its owner
-        // lets go of it (and with it the node's name).
-        let lease = configuration.leaseSeconds
-        // Weakly: a cancelled task waiting for a thread must not keep the
-        // state's connection (and the node's name) after the daemon is gone.
-        return Task { [weak ledger, logger] in
-            while !Task.isCancelled {
-                try? await Task.sleep(nanoseconds: UInt64(lease / 3 * 1e9))
-                guard !Task.isCancelled, let ledger else { return }
-                do {
-                    try await ledger.renewLeases(leaseSeconds: lease)
-                } catch {
-                    logger.error("cannot renew leases", metadata: ["error": "\(error)"])
-                }
-            }
-        }
-    }
-
     /// A disk that is full or read-only is nothing any feed did: instead of
     /// failing (and refetching) feed after feed, all polling pauses. The
     /// daemon retries after `storageRetrySeconds`, doubling up to half an
@@ -361,26 +338,6 @@ public final class Daemon: Sendable {
         if summary.storageFault == nil { await finishRound(&summary, configuration: configuration) }
         if summary.polled > 0, shouldRecord(summary, at: Date()) { try? await ledger.recordRound(summary) }
         return summary
-    }
-
-    /// The hosts other nodes were asked to leave alone: this node waits too.
-    private func learnHostPauses() async throws {
-        for pause in try await ledger.hostPauses() { await hosts.pause(key: pause.host, until: pause.until) }
-    }
-
-    /// The next window of due feeds for this node; none when the state
-    /// cannot be read (logged: the next round tries again).
-    private func claimMore(_ window: Int, _ configuration: Configuration) async -> [FeedRecord] {
-        do {
-            try await learnHostPauses()
-            let claimed = try await ledger.claimDue(limit: window, leaseSeconds: configuration.leaseSeconds,
-                                                    perHost: configuration.fetch.maximumTransfersPerHost)
-            logger.debug("feeds claimed", metadata: ["feeds": "\(claimed.count)"])
-            return claimed
-        } catch {
-            logger.error("cannot claim due feeds", metadata: ["error": "\(error)"])
-            return []
-        }
     }
 
     /// Whether a round goes into the state as the last one (`tidings

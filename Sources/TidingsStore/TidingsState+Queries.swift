@@ -81,19 +81,28 @@ extension TidingsState {
         /// to the server, not one per key (PostgreSQL answers each over a
         /// socket).
         func articlesForKeys(_ hashes: [String]) throws(StoreError) -> [String: String] {
-            let unique = Array(Set(hashes)).sorted()
             var found: [String: String] = [:]
+            try eachChunk(of: hashes, through: keysLookup) { () throws(StoreError) in
+                if let key = keysLookup.text(0), let id = keysLookup.text(1) { found[key] = id }
+            }
+            return found
+        }
+
+        /// Runs a statement of `keysAtOnce` parameters over these values
+        /// (distinct, sorted: locks are taken in one order), a chunk at a
+        /// time, the last padded by repeating its first; `row` reads each
+        /// row the statement gives.
+        private func eachChunk(of values: [String], through statement: Statement,
+                               row: () throws(StoreError) -> Void) throws(StoreError) {
+            let unique = Array(Set(values)).sorted()
             var start = 0
             while start < unique.count {
                 let chunk = unique[start..<min(start + Self.keysAtOnce, unique.count)]
                 let padded = Array(chunk) + Array(repeating: chunk.first!, count: Self.keysAtOnce - chunk.count)
-                try keysLookup.bind(padded.map { .text($0) })
-                while try keysLookup.step() {
-                    if let key = keysLookup.text(0), let id = keysLookup.text(1) { found[key] = id }
-                }
+                try statement.bind(padded.map { .text($0) })
+                while try statement.step() { try row() }
                 start += Self.keysAtOnce
             }
-            return found
         }
 
         func article(_ id: String) throws(StoreError) -> ArticleRow? {
@@ -104,17 +113,9 @@ extension TidingsState {
         /// The rows of these articles (locked, in PostgreSQL), a chunk at a
         /// time, by id; an id with no row is absent.
         func articles(_ ids: [String]) throws(StoreError) -> [String: ArticleRow] {
-            let unique = Array(Set(ids)).sorted()
             var found: [String: ArticleRow] = [:]
-            var start = 0
-            while start < unique.count {
-                let chunk = unique[start..<min(start + Self.keysAtOnce, unique.count)]
-                let padded = Array(chunk) + Array(repeating: chunk.first!, count: Self.keysAtOnce - chunk.count)
-                try articlesLookup.bind(padded.map { .text($0) })
-                while try articlesLookup.step() {
-                    if let row = Self.articleRow(articlesLookup), let id = articlesLookup.text(8) { found[id] = row }
-                }
-                start += Self.keysAtOnce
+            try eachChunk(of: ids, through: articlesLookup) { () throws(StoreError) in
+                if let row = Self.articleRow(articlesLookup), let id = articlesLookup.text(8) { found[id] = row }
             }
             return found
         }
