@@ -48,10 +48,11 @@ unit-tests: deps judges
 ## The outside judges the tests call on: headless Chromium reads
 ## content_html, strace shows the system calls of a durable write, and
 ## jsonfeed-util (PyPI) reads the merged JSON Feed, newsboat reads and
-## writes the OPML files, and PostgreSQL (started by the tests themselves)
-## holds the state shared by several nodes.
+## writes the OPML files, PostgreSQL (started by the tests themselves)
+## holds the state shared by several nodes, nginx answers only over HTTP/2,
+## and promtool (prometheus) judges the metrics file.
 judges:
-	@missing=""; for p in chromium strace newsboat postgresql; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in chromium strace newsboat postgresql nginx prometheus; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \

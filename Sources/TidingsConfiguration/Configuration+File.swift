@@ -118,6 +118,10 @@ extension Configuration {
             out.append("state_url must be a PostgreSQL connection URI (postgresql://…), not \(Self.redactingPassword(in: stateURL))")
         }
         if leaseSeconds < 2 { out.append("lease_seconds must be at least 2") }
+        if let proxy = fetch.proxy, !proxy.isEmpty, !FetchPolicy.isProxyURL(proxy) {
+            out.append("fetch.proxy must be a proxy URL (http://, https://, socks5://, socks5h://, socks4://, socks4a://), "
+                       + "not \(Self.redactingPassword(in: proxy))")
+        }
         return out
     }
 
@@ -181,6 +185,8 @@ extension Configuration {
                 case "maximum_transfers_per_host": integer(value, name).map { p.maximumTransfersPerHost = $0 }
                 case "user_agent": string(value, name).map { p.userAgent = $0 }
                 case "refuse_private_addresses": boolean(value, name).map { p.refusePrivateAddresses = $0 }
+                case "allow_link_local_addresses": boolean(value, name).map { p.allowLinkLocalAddresses = $0 }
+                case "proxy": string(value, name).map { p.proxy = $0 }
                 default: problems.append("unknown key \(name)")
                 }
             }

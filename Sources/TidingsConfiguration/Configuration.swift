@@ -65,6 +65,7 @@ public struct Configuration: Sendable, Codable, Hashable {
     public func redacted() -> Configuration {
         var copy = self
         copy.stateURL = stateURL.map(Self.redactingPassword)
+        copy.fetch.proxy = fetch.proxy.map(Self.redactingPassword)
         return copy
     }
 

@@ -5,7 +5,7 @@ extension FetchError {
     init(curlCode code: CURLcode, detail: String, exceededLimit: Bool, limit: Int, refusedAddress: String?) {
         let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
         if let refusedAddress {
-            self = .refusedAddress("\(refusedAddress) is a private address")
+            self = .refusedAddress(refusedAddress)
             return
         }
         switch code {

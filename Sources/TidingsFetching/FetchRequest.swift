@@ -6,12 +6,16 @@ public struct FetchRequest: Sendable, Hashable {
     /// A `file:` URL is read only when the feed itself was configured as one;
     /// redirects never lead to `file:` whatever this says.
     public var allowFileScheme: Bool
+    /// The feed's own request settings, secrets and proxy decided.
+    public var options: RequestOptions
 
-    public init(url: String, etag: String? = nil, lastModified: String? = nil, allowFileScheme: Bool = false) {
+    public init(url: String, etag: String? = nil, lastModified: String? = nil, allowFileScheme: Bool = false,
+                options: RequestOptions = RequestOptions()) {
         self.url = url
         self.etag = etag
         self.lastModified = lastModified
         self.allowFileScheme = allowFileScheme
+        self.options = options
     }
 }
 

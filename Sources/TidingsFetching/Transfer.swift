@@ -55,7 +55,7 @@ final class Transfer: @unchecked Sendable {
             tdc_easy_setopt_long(easy, CURLOPT_TIMEOUT, policy.totalTimeoutSeconds),
             tdc_easy_setopt_long(easy, CURLOPT_LOW_SPEED_LIMIT, policy.lowSpeedBytesPerSecond),
             tdc_easy_setopt_long(easy, CURLOPT_LOW_SPEED_TIME, policy.lowSpeedSeconds),
-            tdc_easy_setopt_string(easy, CURLOPT_USERAGENT, policy.userAgent),
+            tdc_easy_setopt_string(easy, CURLOPT_USERAGENT, request.options.userAgent ?? policy.userAgent),
             // "" asks for every encoding this libcurl can decode, and decodes it.
             tdc_easy_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, ""),
             tdc_easy_setopt_off(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(policy.maximumBodyBytes)),
@@ -64,14 +64,16 @@ final class Transfer: @unchecked Sendable {
             tdc_easy_setopt_write(easy, CURLOPT_HEADERFUNCTION, Transfer.onHeader),
             tdc_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, me),
         ]
-        if policy.refusePrivateAddresses {
-            codes.append(tdc_easy_setopt_opensocket(easy, AddressGuard.openSocket))
-            codes.append(tdc_easy_setopt_pointer(easy, CURLOPT_OPENSOCKETDATA, me))
+        // Always: link-local addresses are refused whatever the policy says.
+        codes.append(tdc_easy_setopt_opensocket(easy, AddressGuard.openSocket))
+        codes.append(tdc_easy_setopt_pointer(easy, CURLOPT_OPENSOCKETDATA, me))
+        codes += configureOptions(me)
+        var headers: [String] = []
+        if !request.options.headers.contains(where: { $0.lowercased().hasPrefix("accept:") }) {
+            headers.append("Accept: application/rss+xml, application/atom+xml, application/feed+json, "
+                + "application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5")
         }
-        var headers = [
-            "Accept: application/rss+xml, application/atom+xml, application/feed+json, "
-                + "application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5",
-        ]
+        headers += request.options.headers
         if let etag = request.etag { headers.append("If-None-Match: \(etag)") }
         if let modified = request.lastModified { headers.append("If-Modified-Since: \(modified)") }
         for h in headers { requestHeaders = curl_slist_append(requestHeaders, h) }
@@ -80,6 +82,55 @@ final class Transfer: @unchecked Sendable {
             return .other(code: Int(bad.rawValue), message: String(cString: curl_easy_strerror(bad)))
         }
         return nil
+    }
+
+    /// The feed's own settings (`RequestOptions`). The proxy is always
+    /// set, "" for none: libcurl would otherwise read the environment by
+    /// itself, and the address guard must know where a socket goes.
+    private func configureOptions(_ me: UnsafeMutableRawPointer) -> [CURLcode] {
+        let o = request.options
+        var codes = [tdc_easy_setopt_string(easy, CURLOPT_PROXY, o.proxy ?? "")]
+        if o.proxy != nil {
+            codes.append(tdc_easy_setopt_prereq(easy, AddressGuard.beforeRequest))
+            codes.append(tdc_easy_setopt_pointer(easy, CURLOPT_PREREQDATA, me))
+        }
+        if let cookie = o.cookie { codes.append(tdc_easy_setopt_string(easy, CURLOPT_COOKIE, cookie)) }
+        switch o.httpVersion {
+        case .http1_1: codes.append(tdc_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1)))
+        case .http2:
+            let plain = request.url.lowercased().hasPrefix("http:")
+            codes.append(tdc_easy_setopt_long(easy, CURLOPT_HTTP_VERSION,
+                                              Int(plain ? CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE : CURL_HTTP_VERSION_2TLS)))
+        case nil: break
+        }
+        switch o.ipVersion {
+        case .v4: codes.append(tdc_easy_setopt_long(easy, CURLOPT_IPRESOLVE, Int(CURL_IPRESOLVE_V4)))
+        case .v6: codes.append(tdc_easy_setopt_long(easy, CURLOPT_IPRESOLVE, Int(CURL_IPRESOLVE_V6)))
+        case nil: break
+        }
+        if let caFile = o.caFile { codes.append(tdc_easy_setopt_string(easy, CURLOPT_CAINFO, caFile)) }
+        if o.insecureTLS {
+            codes.append(tdc_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 0))
+            codes.append(tdc_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 0))
+        }
+        switch o.credentials {
+        case .basic(let username, let password):
+            codes.append(tdc_easy_setopt_long(easy, CURLOPT_HTTPAUTH, tdc_auth_basic))
+            codes.append(tdc_easy_setopt_string(easy, CURLOPT_USERNAME, username))
+            codes.append(tdc_easy_setopt_string(easy, CURLOPT_PASSWORD, password))
+        case .bearer(let token):
+            codes.append(tdc_easy_setopt_long(easy, CURLOPT_HTTPAUTH, tdc_auth_bearer))
+            codes.append(tdc_easy_setopt_string(easy, CURLOPT_XOAUTH2_BEARER, token))
+        case nil: break
+        }
+        return codes
+    }
+
+    /// The URL of the request about to be sent (the latest redirect's).
+    var currentURL: String? {
+        var effective: UnsafeMutablePointer<CChar>?
+        guard tdc_easy_getinfo_string(easy, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK, let effective else { return nil }
+        return String(cString: effective)
     }
 
     /// Called once on the loop thread with libcurl's verdict.

@@ -10,10 +10,13 @@ import TidingsParsing
 public struct FeedProbe: Sendable {
     let client: HTTPClient
     let maximumDocumentBytes: Int
+    /// The feed's own request settings (`tidings add --user-agent …`).
+    let options: RequestOptions
 
-    public init(client: HTTPClient, maximumDocumentBytes: Int) {
+    public init(client: HTTPClient, maximumDocumentBytes: Int, options: RequestOptions = RequestOptions()) {
         self.client = client
         self.maximumDocumentBytes = maximumDocumentBytes
+        self.options = options
     }
 
     public struct Feed: Sendable, Hashable {
@@ -34,7 +37,7 @@ public struct FeedProbe: Sendable {
 
     public func probe(_ url: String) async -> Finding {
         let response: FetchResponse
-        switch await fetch(url) {
+        switch await fetch(url, operatorGiven: true) {
         case .failure(let why): return .nothing(why.description)
         case .success(let r): response = r
         }
@@ -44,7 +47,10 @@ public struct FeedProbe: Sendable {
             if case .failure(let error) = parsed { return .nothing(error.description) }
             return .nothing("not a feed")
         }
+        // A page may not point the daemon at this machine's files: only
+        // the operator's own `add` or `--feeds` names a local document.
         let declared = FeedDiscovery.candidates(inHTML: response.body, pageURL: response.finalURL)
+            .filter { ["http", "https"].contains(URLComponents(string: $0.url)?.scheme?.lowercased() ?? "") }
         switch declared.count {
         case 0:
             return await commonPath(near: response.finalURL)
@@ -61,7 +67,7 @@ public struct FeedProbe: Sendable {
 
     /// A URL that must be a feed itself (a candidate the page declared).
     public func probeFeed(_ url: String) async -> Result<Feed, ProbeFailure> {
-        switch await fetch(url) {
+        switch await fetch(url, operatorGiven: false) {
         case .failure(let why): return .failure(why)
         case .success(let response):
             switch parse(response) {
@@ -76,9 +82,13 @@ public struct FeedProbe: Sendable {
         init(_ d: String) { description = d }
     }
 
-    private func fetch(_ url: String) async -> Result<FetchResponse, ProbeFailure> {
+    private func fetch(_ url: String, operatorGiven: Bool) async -> Result<FetchResponse, ProbeFailure> {
+        if !operatorGiven, url.lowercased().hasPrefix("file:") {
+            return .failure(ProbeFailure("refused: \(url) is a local file, which only the operator may name"))
+        }
         do {
-            let r = try await client.fetch(FetchRequest(url: url, allowFileScheme: url.lowercased().hasPrefix("file:")))
+            let r = try await client.fetch(FetchRequest(url: url, allowFileScheme: operatorGiven && url.lowercased().hasPrefix("file:"),
+                                                        options: options))
             guard r.isSuccess else { return .failure(ProbeFailure("http \(r.status)")) }
             return .success(r)
         } catch {

@@ -31,7 +31,7 @@ public struct Poller: Sendable {
 
     public func poll(_ initial: FeedRecord, now: Date = Date()) async -> PollOutcome {
         var feed = initial
-        guard feed.disabledReason == nil else { return .skipped }
+        guard feed.disabledReason == nil, feed.pausedAt == nil else { return .skipped }
         var log = logger
         log[metadataKey: "feed.url"] = "\(feed.url)"
         log[metadataKey: "feed.id"] = "\(feed.id)"
@@ -42,10 +42,20 @@ public struct Poller: Sendable {
             await save(feed, log: log)
             return .deferred
         }
-        let request = FetchRequest(url: feed.url, etag: feed.etag, lastModified: feed.lastModified,
-                                   allowFileScheme: feed.url.lowercased().hasPrefix("file:"))
         let outcome: PollOutcome
         do {
+            let options: RequestOptions
+            do {
+                options = try RequestOptions.forFeed(feed.url, settings: feed.request, policy: configuration.fetch)
+            } catch {
+                return await finish(fail(&feed, result: "credentials", message: error.description, now: now, log: log),
+                                    feed: &feed, now: now, log: log)
+            }
+            if options.insecureTLS {
+                log.warning("certificates not checked for this feed (insecure_tls, set by the operator)")
+            }
+            let request = FetchRequest(url: feed.url, etag: feed.etag, lastModified: feed.lastModified,
+                                       allowFileScheme: feed.url.lowercased().hasPrefix("file:"), options: options)
             var response = try await client.fetch(request)
             outcome = await handle(&response, feed: &feed, now: now, log: log)
         } catch FetchError.shutdown {
@@ -53,6 +63,11 @@ public struct Poller: Sendable {
         } catch {
             outcome = fail(&feed, result: error.kind, message: error.description, now: now, log: log)
         }
+        return await finish(outcome, feed: &feed, now: now, log: log)
+    }
+
+    /// Saves what a poll learned unless its group did already.
+    private func finish(_ outcome: PollOutcome, feed: inout FeedRecord, now: Date, log: Logger) async -> PollOutcome {
         // Nothing recorded: the feed stays due and is polled again once
         // the daemon can write (see Daemon's storage pause).
         if case .storageUnavailable = outcome { return outcome }

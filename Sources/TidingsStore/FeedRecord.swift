@@ -46,6 +46,12 @@ public struct FeedRecord: Sendable, Hashable, Codable {
     /// and where it came from (`Schedule.Source`).
     public var intervalSeconds: Double?
     public var intervalSource: String?
+    /// What the operator set for this feed's requests (no secret in it).
+    public var request: FeedRequestSettings?
+    /// Set by `tidings pause`: the feed is kept and shown, never fetched.
+    public var pausedAt: Date?
+    /// How many items of the last document parsed the rules dropped.
+    public var droppedItems: Int = 0
 
     /// The title to show: the operator's, else the feed's own.
     public var displayTitle: String? { operatorTitle ?? title }
@@ -98,5 +104,8 @@ extension FeedRecord {
         try c.encode(operatorIntervalSeconds, forKey: .operatorIntervalSeconds)
         try c.encode(intervalSeconds, forKey: .intervalSeconds)
         try c.encode(intervalSource, forKey: .intervalSource)
+        try c.encode(request?.redacted, forKey: .request)
+        try c.encode(pausedAt, forKey: .pausedAt)
+        try c.encode(droppedItems, forKey: .droppedItems)
     }
 }

@@ -148,6 +148,28 @@ enum PostgresSchema {
             last_seen DOUBLE PRECISION NOT NULL
         );
         """,
+        // 2: as SQLite's 11: request settings, pause, dropped items, backlog events.
+        """
+        ALTER TABLE feeds ADD COLUMN request TEXT;
+        ALTER TABLE feeds ADD COLUMN paused_at DOUBLE PRECISION;
+        ALTER TABLE feeds ADD COLUMN dropped_items BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE journal ADD COLUMN backlog BIGINT NOT NULL DEFAULT 0;
+        CREATE OR REPLACE FUNCTION tidings_seal_journal() RETURNS void LANGUAGE plpgsql AS $$
+        DECLARE
+            n BIGINT;
+            last BIGINT;
+            floor DOUBLE PRECISION;
+        BEGIN
+            SELECT count(*) INTO n FROM pending_journal;
+            IF n = 0 THEN RETURN; END IF;
+            UPDATE journal_counter SET seq = seq + n RETURNING seq, at INTO last, floor;
+            INSERT INTO journal (seq, event, article_id, path, feed_id, at, backlog)
+                SELECT last - n + row_number() OVER (ORDER BY ord), event, article_id, path, feed_id, greatest(at, floor), backlog
+                FROM pending_journal;
+            UPDATE journal_counter SET at = greatest(floor, (SELECT max(at) FROM pending_journal));
+            DELETE FROM pending_journal;
+        END $$;
+        """,
     ]
 
     /// What each connection needs of its own: events of the transaction in
@@ -156,7 +178,7 @@ enum PostgresSchema {
     static let session = """
         CREATE TEMP TABLE IF NOT EXISTS pending_journal (
             ord BIGSERIAL, event TEXT NOT NULL, article_id TEXT NOT NULL, path TEXT NOT NULL,
-            feed_id TEXT, at DOUBLE PRECISION NOT NULL
+            feed_id TEXT, at DOUBLE PRECISION NOT NULL, backlog BIGINT NOT NULL DEFAULT 0
         ) ON COMMIT DELETE ROWS
         """
 

@@ -170,6 +170,16 @@ enum Schema {
         ALTER TABLE feeds DROP COLUMN last_result;
         ALTER TABLE feeds DROP COLUMN last_http_status;
         """,
+        // 11: what the operator sets for a feed's requests (JSON:
+        // `FeedRequestSettings`, no secret in it), a pause, how many items
+        // the rules dropped from its last document; journal events of a
+        // feed's backlog (its first poll) are marked, for hooks to skip.
+        """
+        ALTER TABLE feeds ADD COLUMN request TEXT;
+        ALTER TABLE feeds ADD COLUMN paused_at REAL;
+        ALTER TABLE feeds ADD COLUMN dropped_items INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE journal ADD COLUMN backlog INTEGER NOT NULL DEFAULT 0;
+        """,
     ]
 
     /// Brings the schema up to date. The version is read inside the write

@@ -81,7 +81,7 @@ extension TidingsState {
             ranked AS (
               SELECT s.feed_id, \(host) AS host, row_number() OVER (PARTITION BY \(host) ORDER BY s.position) AS place
               FROM feed_schedule s JOIN feeds f ON f.id = s.feed_id
-              WHERE (s.next_poll_at IS NULL OR s.next_poll_at <= ?3) AND f.disabled_reason IS NULL
+              WHERE (s.next_poll_at IS NULL OR s.next_poll_at <= ?3) AND f.disabled_reason IS NULL AND f.paused_at IS NULL
                 AND (s.leased_by IS NULL OR s.lease_until < ?3)),
             allowed AS (
               SELECT r.feed_id FROM ranked r LEFT JOIN others o ON o.host = r.host
@@ -119,7 +119,7 @@ extension TidingsState {
         guard let cluster else { return 0 }
         let stmt = try db.prepare("""
             SELECT count(*) FROM feed_schedule s JOIN feeds f ON f.id = s.feed_id
-            WHERE (s.next_poll_at IS NULL OR s.next_poll_at <= ?1) AND f.disabled_reason IS NULL
+            WHERE (s.next_poll_at IS NULL OR s.next_poll_at <= ?1) AND f.disabled_reason IS NULL AND f.paused_at IS NULL
               AND s.leased_by IS NOT NULL AND s.leased_by <> ?2
             """)
         try stmt.bind([.real(now.timeIntervalSince1970), .text(cluster.node)])

@@ -85,13 +85,13 @@ extension TidingsState {
     /// saved together, and neighbouring rows share the pages a commit writes.
     public func due(at now: Date?) throws(StoreError) -> [FeedRecord] {
         let order = db.engine == .sqlite ? "ORDER BY s.rowid" : "ORDER BY s.position"
-        guard let now else { return try query("WHERE f.disabled_reason IS NULL " + order, []) }
+        guard let now else { return try query("WHERE f.disabled_reason IS NULL AND f.paused_at IS NULL " + order, []) }
         // Two index ranges (never polled, then due), not one OR, which
         // SQLite would answer by scanning every feed.
         let index = db.engine == .sqlite ? " INDEXED BY feed_schedule_by_next_poll" : ""
         let schedule = "feed_schedule s\(index) JOIN feeds f ON f.id = s.feed_id"
-        return try query("WHERE s.next_poll_at IS NULL AND f.disabled_reason IS NULL " + order, [], from: schedule)
-            + query("WHERE s.next_poll_at <= ? AND f.disabled_reason IS NULL " + order,
+        return try query("WHERE s.next_poll_at IS NULL AND f.disabled_reason IS NULL AND f.paused_at IS NULL " + order, [], from: schedule)
+            + query("WHERE s.next_poll_at <= ? AND f.disabled_reason IS NULL AND f.paused_at IS NULL " + order,
                     [.real(now.timeIntervalSince1970)], from: schedule)
     }
 
@@ -100,12 +100,12 @@ extension TidingsState {
     public func nextPollDate() throws(StoreError) -> Date? {
         let never = try db.prepare("""
             SELECT 1 FROM feed_schedule s JOIN feeds f ON f.id = s.feed_id
-            WHERE s.next_poll_at IS NULL AND f.disabled_reason IS NULL LIMIT 1
+            WHERE s.next_poll_at IS NULL AND f.disabled_reason IS NULL AND f.paused_at IS NULL LIMIT 1
             """)
         if try never.step() { return Date(timeIntervalSince1970: 0) }
         let next = try db.prepare("""
             SELECT s.next_poll_at FROM feed_schedule s JOIN feeds f ON f.id = s.feed_id
-            WHERE s.next_poll_at IS NOT NULL AND f.disabled_reason IS NULL ORDER BY s.next_poll_at LIMIT 1
+            WHERE s.next_poll_at IS NOT NULL AND f.disabled_reason IS NULL AND f.paused_at IS NULL ORDER BY s.next_poll_at LIMIT 1
             """)
         guard try next.step() else { return nil }
         return next.real(0).map(Date.init(timeIntervalSince1970:))
@@ -136,7 +136,7 @@ extension TidingsState {
             .text(r.disabledReason), .text(r.pendingMoveURL),
             .real(r.pendingMoveSince?.timeIntervalSince1970), .int(Int64(r.pendingMoveCount)), .text(r.movedFrom),
             .int(Int64(r.parseCrashes)), .text(r.parseCrashHash), .text(r.quarantinedHash), .text(r.quarantineReason),
-            .real(r.intervalSeconds), .text(r.intervalSource),
+            .real(r.intervalSeconds), .text(r.intervalSource), .int(Int64(r.droppedItems)),
         ]
         try db.prepare(Self.saveRow).run(values + [.text(r.id)])
         // Among nodes, the commit that saves a poll's result gives its lease back.
@@ -155,7 +155,7 @@ extension TidingsState {
         "title", "home_page_url", "etag", "last_modified", "body_hash", "last_error",
         "consecutive_failures", "disabled_reason", "pending_move_url", "pending_move_since", "pending_move_count",
         "moved_from", "parse_crashes", "parse_crash_hash", "quarantined_hash", "quarantine_reason",
-        "interval_seconds", "interval_source",
+        "interval_seconds", "interval_source", "dropped_items",
     ]
 
     private static let saveRow: String = {
@@ -246,7 +246,8 @@ extension TidingsState {
               s.last_poll_at, s.last_result, s.last_http_status, last_error, consecutive_failures,
               s.next_poll_at, disabled_reason, pending_move_url, pending_move_since,
               pending_move_count, moved_from, parse_crashes, parse_crash_hash, quarantined_hash,
-              quarantine_reason, category, operator_title, operator_interval, interval_seconds, interval_source
+              quarantine_reason, category, operator_title, operator_interval, interval_seconds, interval_source,
+              request, paused_at, dropped_items
             FROM \(from)
             """ + " " + clause)
         try stmt.bind(values)
@@ -280,6 +281,9 @@ extension TidingsState {
             r.operatorIntervalSeconds = stmt.real(26)
             r.intervalSeconds = stmt.real(27)
             r.intervalSource = stmt.text(28)
+            r.request = FeedRequestSettings(json: stmt.text(29))
+            r.pausedAt = date(30)
+            r.droppedItems = Int(stmt.int(31) ?? 0)
             out.append(r)
         }
         return out

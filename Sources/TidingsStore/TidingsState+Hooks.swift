@@ -34,6 +34,22 @@ extension TidingsState {
         INSERT INTO daemon_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value
         """
 
+    static let outputDirectoryKey = "output_directory"
+
+    /// Where the writer puts its output, for readers that know only the
+    /// state (`tidings tail --state-dir`).
+    func recordOutputDirectory(_ directory: String) throws(StoreError) {
+        let absolute = directory.hasPrefix("/") ? directory : FileManager.default.currentDirectoryPath + "/" + directory
+        try db.prepare(Self.setDaemonState).run([.text(Self.outputDirectoryKey), .text((absolute as NSString).standardizingPath)])
+    }
+
+    /// The output directory the writer last recorded; nil before one started.
+    public func recordedOutputDirectory() throws(StoreError) -> String? {
+        let stmt = try db.prepare("SELECT value FROM daemon_state WHERE key = ?")
+        try stmt.bind([.text(Self.outputDirectoryKey)])
+        return try stmt.step() ? stmt.text(0) : nil
+    }
+
     public func setHookCursor(_ seq: Int64) throws(StoreError) {
         try db.prepare(Self.setDaemonState)
             .run([.text(TidingsState.hookCursorKey), .text(String(seq))])

@@ -8,12 +8,16 @@ extension TidingsState {
         public var category: String?
         public var title: String?
         public var intervalSeconds: Double?
-        public init(category: String? = nil, title: String? = nil, intervalSeconds: Double? = nil) {
+        /// Merged over what the feed has (`FeedRequestSettings.merging`).
+        public var request: FeedRequestSettings?
+        public init(category: String? = nil, title: String? = nil, intervalSeconds: Double? = nil,
+                    request: FeedRequestSettings? = nil) {
             self.category = category
             self.title = title
             self.intervalSeconds = intervalSeconds
+            self.request = request
         }
-        public var isEmpty: Bool { category == nil && title == nil && intervalSeconds == nil }
+        public var isEmpty: Bool { category == nil && title == nil && intervalSeconds == nil && request == nil }
     }
 
     /// Applies an operator's settings (`tidings add`, `tidings set`). A new
@@ -27,6 +31,11 @@ extension TidingsState {
                   operator_interval = COALESCE(?, operator_interval)
                 WHERE id = ?
                 """).run([.text(settings.category), .text(settings.title), .real(settings.intervalSeconds), .text(id)])
+            if let request = settings.request {
+                let current = try find(id)?.request ?? FeedRequestSettings()
+                try db.prepare("UPDATE feeds SET request = ? WHERE id = ?")
+                    .run([.text(current.merging(request).json), .text(id)])
+            }
             guard let interval = settings.intervalSeconds else { return }
             try db.prepare("""
                 UPDATE feed_schedule SET next_poll_at = ?1 WHERE feed_id = ?2 AND next_poll_at > ?1
@@ -71,6 +80,33 @@ extension TidingsState {
             }
             return added
         }
+    }
+
+    /// Pauses a feed (`tidings pause`): kept, shown, never fetched until
+    /// `resume`. Returns false when it was paused already.
+    @discardableResult
+    public func pause(_ id: String, at now: Date = Date()) throws(StoreError) -> Bool {
+        try db.prepare("UPDATE feeds SET paused_at = ? WHERE id = ? AND paused_at IS NULL")
+            .run([.real(now.timeIntervalSince1970), .text(id)])
+        return db.changes > 0
+    }
+
+    /// Resumes a paused feed: it is due at once. Returns false when it was not paused.
+    @discardableResult
+    public func resume(_ id: String, at now: Date = Date()) throws(StoreError) -> Bool {
+        try db.transaction { () throws(StoreError) -> Bool in
+            try db.prepare("UPDATE feeds SET paused_at = NULL WHERE id = ? AND paused_at IS NOT NULL").run([.text(id)])
+            guard db.changes > 0 else { return false }
+            try db.prepare("UPDATE feed_schedule SET next_poll_at = ? WHERE feed_id = ?")
+                .run([.real(now.timeIntervalSince1970), .text(id)])
+            return true
+        }
+    }
+
+    /// Replaces a feed's request settings outright (nil: none), for
+    /// `tidings set --clear-request`.
+    public func replaceRequest(_ request: FeedRequestSettings?, of id: String) throws(StoreError) {
+        try db.prepare("UPDATE feeds SET request = ? WHERE id = ?").run([.text(request?.normalized.json), .text(id)])
     }
 
     /// Drops the operator's interval: the schedule decides again.

@@ -133,6 +133,7 @@ public final class TidingsState {
             cluster = nil
         }
         try backfillIdentity()
+        try recordOutputDirectory(outputDirectory)
         output.journalWrittenSeq = try output.journal.lastSeq()
         try continueSequence(after: output.journalWrittenSeq)
         try adoptUncommittedGroup()

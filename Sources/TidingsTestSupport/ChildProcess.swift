@@ -28,8 +28,9 @@ public struct ChildProcess {
 
     /// Starts `path`; standard input is `stdin` (a file) or /dev/null, the
     /// outputs go to the files named or to /dev/null.
+    /// `environment`: the variables to set (or, with nil, remove) over this process's own.
     public static func spawn(_ path: String, _ arguments: [String], stdin: String? = nil, stdout: String? = nil,
-                             stderr: String? = nil) throws -> ChildProcess {
+                             stderr: String? = nil, environment: [String: String?] = [:]) throws -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -38,8 +39,12 @@ public struct ChildProcess {
         posix_spawn_file_actions_addopen(&actions, 2, stderr ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
+        var variables = ProcessInfo.processInfo.environment
+        for (name, value) in environment { variables[name] = value }
+        let envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup("\($0)=\($1)") } + [nil]
+        defer { for p in envp { free(p) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        let rc = posix_spawn(&pid, path, &actions, nil, argv, envp)
         guard rc == 0 else { throw SpawnError(description: "cannot start \(path): errno \(rc)") }
         return ChildProcess(pid: pid)
     }

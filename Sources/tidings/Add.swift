@@ -55,29 +55,50 @@ struct Add: AsyncParsableCommand {
 
     func run() async throws {
         let registry = try state.registry()
-        let settings = try options.settings
         let configuration = Configuration.forLookups()
         let client = HTTPClient(policy: configuration.fetch)
         defer { client.shutdown() }
-        let probe = FeedProbe(client: client, maximumDocumentBytes: configuration.maximumDocumentBytes)
         var failures = 0
-        for url in urls {
+        for given in urls {
+            // A password inside the URL leaves it here: kept in a file of
+            // its own (0600), never in the state, a log line or the output.
+            var url = given
+            var settings = try options.settings
+            var password: String?
+            if let split = CredentialFiles.splitUserInfo(given) {
+                url = split.url
+                password = split.password
+                var request = settings.request ?? FeedRequestSettings()
+                request.username = split.username
+                settings.request = request
+            }
             if let followed = try registry.find(url) {
                 try registry.apply(settings, to: followed.id)
+                try keep(password, of: followed, registry)
                 print("already followed \(followed.id) \(followed.url)" + (settings.isEmpty ? "" : " (settings updated)"))
                 continue
             }
-            if noCheck {
-                try add(url, title: nil, homePageURL: nil, note: "not checked", registry, settings)
+            var requestOptions: RequestOptions
+            do {
+                requestOptions = try RequestOptions.forFeed(url, settings: settings.request, policy: configuration.fetch)
+            } catch {
+                if !noCheck { warn("cannot check \(url) from here (\(error)); adding it unchecked") }
+                try add(url, title: nil, homePageURL: nil, note: "not checked", registry, settings, password: password)
                 continue
             }
+            if let password { requestOptions.credentials = .basic(username: settings.request?.username ?? "", password: password) }
+            if noCheck {
+                try add(url, title: nil, homePageURL: nil, note: "not checked", registry, settings, password: password)
+                continue
+            }
+            let probe = FeedProbe(client: client, maximumDocumentBytes: configuration.maximumDocumentBytes, options: requestOptions)
             switch await probe.probe(url) {
             case .feed(let feed):
-                try add(feed, registry, settings)
+                try add(feed, registry, settings, password: password)
             case .choices(let candidates) where all:
                 for candidate in candidates {
                     switch await probe.probeFeed(candidate.url) {
-                    case .success(let feed): try add(feed, registry, settings)
+                    case .success(let feed): try add(feed, registry, settings, password: password)
                     case .failure(let why):
                         failures += 1
                         warn("not added \(candidate.url): \(why)")
@@ -95,17 +116,29 @@ struct Add: AsyncParsableCommand {
         if failures > 0 { throw ExitCode(1) }
     }
 
-    private func add(_ feed: FeedProbe.Feed, _ registry: TidingsState, _ settings: TidingsState.Settings) throws {
+    private func add(_ feed: FeedProbe.Feed, _ registry: TidingsState, _ settings: TidingsState.Settings,
+                     password: String?) throws {
         let items = "\(feed.items) item\(feed.items == 1 ? "" : "s")"
-        try add(feed.url, title: feed.title, homePageURL: feed.homePageURL, note: items, registry, settings)
+        try add(feed.url, title: feed.title, homePageURL: feed.homePageURL, note: items, registry, settings, password: password)
     }
 
     private func add(_ url: String, title: String?, homePageURL: String?, note: String, _ registry: TidingsState,
-                     _ settings: TidingsState.Settings) throws {
+                     _ settings: TidingsState.Settings, password: String?) throws {
         let (record, added) = try registry.add(url: url)
         if added { try registry.noteDiscovered(record.id, title: title, homePageURL: homePageURL) }
         try registry.apply(settings, to: record.id)
+        try keep(password, of: record, registry)
         let shown = settings.title ?? title ?? "(untitled)"
         print("\(added ? "added" : "already followed") \(record.id) \(shown) (\(note)) \(record.url)")
+    }
+
+    /// A password that came inside the URL, written to the feed's own
+    /// credential file in the state directory.
+    private func keep(_ password: String?, of record: FeedRecord, _ registry: TidingsState) throws {
+        guard let password else { return }
+        let path = try CredentialFiles.store(password: password, feedID: record.id, stateDirectory: state.stateDirectory)
+        var request = FeedRequestSettings()
+        request.passwordFile = path
+        try registry.apply(TidingsState.Settings(request: request), to: record.id)
     }
 }

@@ -30,7 +30,7 @@ struct Parse: ParsableCommand {
         do {
             document = try FeedParser.parse([UInt8](data), url: url, charset: charset)
         } catch {
-            FileHandle.standardError.write(Data("tidings: \(file): \(error)\n".utf8))
+            warn("\(file): \(error)")
             throw ExitCode(65)
         }
         let feed = FeedIdentity(id: ArticleIdentity.feedID(forURL: source), url: source,

@@ -7,9 +7,9 @@ struct Reindex: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Rebuild the index from the article files.",
         discussion: """
-            Every article file holds what the index keeps, so the index (and the list of feeds the \\
-            articles came from) can be rebuilt from them; no file is rewritten and ids stay the same. \\
-            A corrupt state database is set aside first. tidingsd does this by itself at start when \\
+            Every article file holds what the index keeps, so the index (and the list of feeds the \
+            articles came from) can be rebuilt from them; no file is rewritten and ids stay the same. \
+            A corrupt state database is set aside first. tidingsd does this by itself at start when \
             its database is corrupt or missing; stop it before running this command.
             """)
 

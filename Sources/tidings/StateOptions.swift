@@ -62,5 +62,5 @@ struct CLIError: Error, CustomStringConvertible {
 /// A line for the person at the terminal, on standard error, so that
 /// standard output stays what scripts read.
 func warn(_ line: String) {
-    FileHandle.standardError.write(Data(("tidings: " + line + "\n").utf8))
+    FileHandle.standardError.write(Data(("tidings: " + Terminal.safe(line) + "\n").utf8))
 }

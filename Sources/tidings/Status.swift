@@ -63,10 +63,11 @@ struct Status: ParsableCommand {
 
     func summary(_ feeds: [FeedRecord], articles: Int, lastRound: (summary: String, at: Date)?, now: Date) -> String {
         let disabled = feeds.count { $0.disabledReason != nil }
-        let failing = feeds.count { $0.isFailing && $0.disabledReason == nil }
+        let paused = feeds.count { $0.pausedAt != nil && $0.disabledReason == nil }
+        let failing = feeds.count { $0.isFailing && $0.disabledReason == nil && $0.pausedAt == nil }
         let moved = feeds.count { $0.movedFrom != nil || $0.pendingMoveURL != nil }
-        var text = "\(feeds.count) feeds: \(feeds.count - failing - disabled) healthy, \(failing) failing, "
-            + "\(disabled) disabled, \(moved) moved or moving; \(articles) articles"
+        var text = "\(feeds.count) feeds: \(feeds.count - failing - disabled - paused) healthy, \(failing) failing, "
+            + "\(disabled) disabled, \(paused) paused, \(moved) moved or moving; \(articles) articles"
         if let lastRound { text += "\nlast round \(Self.relative(lastRound.at, now: now)): \(lastRound.summary)" }
         return text + "\n"
     }
@@ -111,16 +112,17 @@ struct Status: ParsableCommand {
         return ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init) ?? 100
     }
 
-    /// "3m ago", "in 2h", with the absolute time for anything over a day.
+    /// "3m ago", "in 2h5m", "in 3d4h": one form in every row, however
+    /// far (`StatusDetail` adds the absolute time where there is room).
     static func relative(_ date: Date, now: Date) -> String {
         let delta = date.timeIntervalSince(now)
         let magnitude = abs(delta)
-        if magnitude >= 86_400 { return Timestamp.format(date) }
         let text: String
         switch magnitude {
         case ..<60: text = "\(Int(magnitude))s"
         case ..<3600: text = "\(Int(magnitude / 60))m"
-        default: text = "\(Int(magnitude / 3600))h\(Int(magnitude.truncatingRemainder(dividingBy: 3600) / 60))m"
+        case ..<86_400: text = "\(Int(magnitude / 3600))h\(Int(magnitude.truncatingRemainder(dividingBy: 3600) / 60))m"
+        default: text = "\(Int(magnitude / 86_400))d\(Int(magnitude.truncatingRemainder(dividingBy: 86_400) / 3600))h"
         }
         return delta < 0 ? "\(text) ago" : "in \(text)"
     }

@@ -15,7 +15,8 @@ struct StatusRow {
 
     init(_ f: FeedRecord, now: Date) {
         let lastPoll = f.lastPollAt.map { Status.relative($0, now: now) } ?? "never"
-        let next = f.disabledReason != nil ? "disabled" : (f.nextPollAt.map { Status.relative($0, now: now) } ?? "now")
+        let next = f.disabledReason != nil ? "disabled" : f.pausedAt != nil ? "paused"
+            : (f.nextPollAt.map { Status.relative($0, now: now) } ?? "now")
         let note = Self.note(f)
         cells = [f.id, lastPoll, f.lastResult ?? "-", String(f.consecutiveFailures), next, Self.interval(f), f.url,
                  note.isEmpty ? (f.displayTitle ?? "") : note]
@@ -88,7 +89,10 @@ enum StatusDetail {
         if let error = f.lastError { out.append(("last error", error)) }
         out.append(("failures", "\(f.consecutiveFailures) in a row"))
         out.append(("next poll", f.disabledReason.map { "never: \($0)" }
-            ?? f.nextPollAt.map { Status.relative($0, now: now) } ?? "now"))
+            ?? f.pausedAt.map { "never: paused \(Status.relative($0, now: now)) (tidings resume)" }
+            ?? f.nextPollAt.map { Status.relative($0, now: now) + " (" + Timestamp.format($0) + ")" } ?? "now"))
+        out += requestLines(f.request)
+        if f.droppedItems > 0 { out.append(("rules", "dropped \(f.droppedItems) item(s) of the last document")) }
         if let target = f.pendingMoveURL {
             out.append(("move", "pending to \(target), seen \(f.pendingMoveCount)x since "
                         + (f.pendingMoveSince.map(Timestamp.format) ?? "?")))
@@ -99,6 +103,24 @@ enum StatusDetail {
         out.append(("added", Timestamp.format(f.addedAt)))
         let width = out.map(\.0.count).max() ?? 0
         return out.map { $0.0.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.1 }
+    }
+
+    /// How the feed is requested, secrets shown only as where they are read from.
+    static func requestLines(_ settings: FeedRequestSettings?) -> [(String, String)] {
+        guard let s = settings?.redacted else { return [] }
+        var out: [(String, String)] = []
+        if let agent = s.userAgent { out.append(("user agent", agent)) }
+        for header in s.headers ?? [] { out.append(("header", header)) }
+        if let cookie = s.cookie { out.append(("cookie", cookie)) }
+        if let version = s.httpVersion { out.append(("http version", version)) }
+        if let ip = s.ipVersion { out.append(("ip version", "IPv" + ip + " only")) }
+        if let ca = s.caFile { out.append(("ca file", ca)) }
+        if s.insecureTLS == true { out.append(("tls", "INSECURE: certificates not checked (--insecure-tls)")) }
+        if let file = s.passwordFile { out.append(("credentials", "basic, user \(s.username ?? ""), password from \(file)")) }
+        if let file = s.bearerTokenFile { out.append(("credentials", "bearer token from \(file)")) }
+        if let proxy = s.proxy { out.append(("proxy", proxy)) }
+        if s.proxyDisabled == true { out.append(("proxy", "none (--no-proxy)")) }
+        return out
     }
 
     static func intervalText(_ f: FeedRecord) -> String {

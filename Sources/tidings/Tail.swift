@@ -17,8 +17,12 @@ struct Tail: AsyncParsableCommand {
             """)
 
     @Option(name: .customLong("output-dir"),
-            help: "The daemon's output directory. Default: $TIDINGS_OUTPUT_DIR, else the configuration file's output_directory, else ./out.")
-    var outputDirectory = Configuration.forLookups().outputDirectory
+            help: "The daemon's output directory. Default: the one the daemon of --state-dir writes to, else $TIDINGS_OUTPUT_DIR, else the configuration file's output_directory, else ./out.")
+    var outputDirectoryOption: String?
+
+    @Option(name: .customLong("state-dir"),
+            help: "The daemon's state directory (as every other subcommand takes it): the journal is read where that daemon writes its output.")
+    var stateDirectory: String?
 
     @Option(help: "Only events after this seq.")
     var since: Int64 = 0
@@ -33,7 +37,22 @@ struct Tail: AsyncParsableCommand {
     @Flag(help: "Print each event as its journal line (JSON).")
     var json = false
 
+    /// --output-dir, else where the daemon of --state-dir writes (it
+    /// records that in its state), else the configuration's.
+    func outputDirectory() throws -> String {
+        if let outputDirectoryOption { return outputDirectoryOption }
+        guard let stateDirectory else { return Configuration.forLookups().outputDirectory }
+        do {
+            let state = try TidingsState(stateDirectory: stateDirectory, readOnly: true)
+            if let recorded = try state.recordedOutputDirectory() { return recorded }
+        } catch {
+            throw CLIError("cannot read the state in \(stateDirectory): \(error); give --output-dir")
+        }
+        throw CLIError("the state in \(stateDirectory) does not say where its output is (its daemon has not started since it began recording it); give --output-dir")
+    }
+
     func run() async throws {
+        let outputDirectory = try outputDirectory()
         let files = JournalFiles(outputDirectory: outputDirectory)
         guard follow || FileManager.default.fileExists(atPath: outputDirectory) else {
             throw CLIError("no output directory at \(outputDirectory): is --output-dir right?")

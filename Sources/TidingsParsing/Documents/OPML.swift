@@ -26,11 +26,16 @@ public enum OPML {
     }
 
     /// The feeds of a subscription list: OPML, or plain text with one URL a
-    /// line (`#` comments and blank lines skipped). A malformed OPML file
-    /// is an error as a whole, so that nothing is half imported.
-    public static func read(_ bytes: [UInt8]) throws(Failure) -> [Feed] {
+    /// line (`URLList`, files beside it found in `directory`). A malformed
+    /// OPML file, or a text that is not a list of URLs, is an error as a
+    /// whole, so that nothing is half imported.
+    public static func read(_ bytes: [UInt8], directory: String? = nil) throws(Failure) -> [Feed] {
         let text = String(decoding: bytes.prefix(4096), as: UTF8.self).trimmedOfASCIISpace
-        guard text.hasPrefix("<") else { return plainList(bytes) }
+        guard text.hasPrefix("<") else {
+            do { return try URLList.read(bytes, directory: directory).map { Feed(url: $0) } } catch {
+                throw Failure(description: error.description)
+            }
+        }
         let tree: LibXMLTree
         do { tree = try LibXMLTree(xml: bytes) } catch {
             guard case .malformed(let why) = error else { throw Failure(description: "not OPML") }
@@ -58,13 +63,6 @@ public enum OPML {
                               category: path.isEmpty ? (attribute?.isEmpty == false ? attribute : nil) : path))
         }
         return feeds
-    }
-
-    private static func plainList(_ bytes: [UInt8]) -> [Feed] {
-        String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).compactMap { line in
-            let url = String(line).trimmedOfASCIISpace
-            return url.isEmpty || url.hasPrefix("#") ? nil : Feed(url: url)
-        }
     }
 
     /// OPML 2.0: feeds without a category first, then each category as an

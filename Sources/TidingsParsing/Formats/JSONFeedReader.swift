@@ -12,7 +12,7 @@ enum JSONFeedReader {
         } catch {
             throw .badJSONFeed("invalid JSON")
         }
-        guard let top = object as? [String: Any] else { throw .badJSONFeed("top level is not an object") }
+        guard let top = cleaned(object) as? [String: Any] else { throw .badJSONFeed("top level is not an object") }
         let version = top["version"] as? String ?? ""
         guard version.contains("jsonfeed.org") || top["items"] is [Any] else {
             throw .notAFeed("a JSON document that is not a JSON Feed")
@@ -63,6 +63,43 @@ enum JSONFeedReader {
         }
         EntryCompletion.complete(&e, feed: feed, contentImage: contentImage)
         return e
+    }
+
+    /// Every string in the document without control characters: JSON
+    /// allows `\u001b` where XML allows no such character, and an escape
+    /// sequence in a title would reach the article file and the terminal
+    /// of whoever runs `tidings status`. As the XML path does
+    /// (`ForbiddenCharacters`): C0 and C1 controls removed, vertical tab
+    /// and form feed made a space, carriage returns made line feeds; tab
+    /// and line feed stay.
+    static func cleaned(_ value: Any) -> Any {
+        switch value {
+        case let s as String: return withoutControls(s)
+        case let list as [Any]: return list.map(cleaned)
+        case let object as [String: Any]:
+            var out: [String: Any] = [:]
+            for (key, v) in object { out[key] = cleaned(v) }
+            return out
+        default: return value
+        }
+    }
+
+    static func withoutControls(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else { return s }
+        var out = String.UnicodeScalarView()
+        var previous: Unicode.Scalar?
+        for scalar in s.unicodeScalars {
+            defer { previous = scalar }
+            switch scalar.value {
+            case 0x09, 0x0A:
+                if !(scalar.value == 0x0A && previous == "\r") { out.append(scalar) }
+            case 0x0D: out.append("\n")
+            case 0x0B, 0x0C: out.append(" ")
+            case 0x00..<0x20, 0x7F...0x9F: continue
+            default: out.append(scalar)
+            }
+        }
+        return String(out)
     }
 
     private static func authors(_ object: [String: Any], _ base: String?) -> [Author] {

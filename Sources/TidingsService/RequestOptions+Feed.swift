@@ -1,0 +1,33 @@
+import Foundation
+import TidingsConfiguration
+import TidingsFetching
+import TidingsStore
+
+extension RequestOptions {
+    /// A feed's request as its settings, the configuration and the
+    /// environment make it: secrets read from their files now (a rotated
+    /// password is used at the next poll), the proxy decided
+    /// (`ProxyChoice`). Throws when a secret cannot be read; the message
+    /// names the file, never its content.
+    public static func forFeed(_ url: String, settings: FeedRequestSettings?, policy: FetchPolicy,
+                               environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(CredentialFiles.Failure) -> RequestOptions {
+        var options = RequestOptions()
+        let s = settings ?? FeedRequestSettings()
+        options.userAgent = s.userAgent
+        options.headers = s.headers ?? []
+        options.cookie = s.cookie
+        options.httpVersion = s.httpVersion.flatMap(HTTPVersion.init(rawValue:))
+        options.ipVersion = s.ipVersion.flatMap(IPVersion.init(rawValue:))
+        options.caFile = s.caFile
+        options.insecureTLS = s.insecureTLS ?? false
+        if let file = s.bearerTokenFile {
+            options.credentials = .bearer(token: try CredentialFiles.read(file, environment: environment))
+        } else if let file = s.passwordFile {
+            options.credentials = .basic(username: s.username ?? "", password: try CredentialFiles.read(file, environment: environment))
+        }
+        let choice: ProxyChoice = s.proxyDisabled == true ? .direct : s.proxy.map { .url($0) } ?? .inherited
+        options.proxy = choice.proxy(for: url, configured: policy.proxy, environment: environment)
+        return options
+    }
+}
