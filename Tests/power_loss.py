@@ -378,6 +378,7 @@ def check_state(state, daemon, feeds, stories, root):
     script = 'echo "$TIDINGS_SEQ $TIDINGS_EVENT $1" >> ' + log
     with open(config, 'w') as h:
         h.write('on_article: ' + json.dumps(['/bin/sh', '-c', script, 'hook']) + '\n')
+        h.write('hooks_on_backlog: true\n')
     run = subprocess.run([daemon, '--once', '--config', config, '--feeds', feeds,
                           '--state-dir', base + '/state', '--output-dir', base + '/out'],
                          capture_output=True, timeout=120)

@@ -106,6 +106,7 @@ extension Configuration {
         atLeast(Double(hookConcurrency), 1, "hook_concurrency")
         atLeast(Double(hookMaximumAttempts), 1, "hook_maximum_attempts")
         atLeast(hookRetrySeconds, allowShortIntervals ? 0.001 : 1, "hook_retry_seconds")
+        atLeast(backlogGapSeconds, 0, "backlog_gap_seconds")
         if onArticle.first?.isEmpty == true { out.append("on_article must name a program") }
         atLeast(Double(fetch.connectTimeoutSeconds), 1, "fetch.connect_timeout_seconds")
         atLeast(Double(fetch.totalTimeoutSeconds), 1, "fetch.total_timeout_seconds")
@@ -158,6 +159,8 @@ extension Configuration {
                 case "hook_concurrency": integer(value, key).map { config.hookConcurrency = $0 }
                 case "hook_maximum_attempts": integer(value, key).map { config.hookMaximumAttempts = $0 }
                 case "hook_retry_seconds": number(value, key).map { config.hookRetrySeconds = $0 }
+                case "backlog_gap_seconds": number(value, key).map { config.backlogGapSeconds = $0 }
+                case "hooks_on_backlog": boolean(value, key).map { config.hooksOnBacklog = $0 }
                 case "fetch":
                     guard let fetch = value as? [String: Any] else {
                         problems.append("fetch must be a mapping of keys to values")

@@ -56,6 +56,11 @@ public struct Configuration: Sendable, Codable, Hashable {
     public var hookMaximumAttempts = 5
     /// The first retry of a failed hook comes after this long, doubling up to an hour.
     public var hookRetrySeconds: Double = 10
+    /// A feed's first document, and the first after a gap since its last
+    /// poll longer than this, is its backlog: journaled as such, and given
+    /// to hooks only when `hooksOnBacklog`.
+    public var backlogGapSeconds: Double = 7 * 24 * 3600
+    public var hooksOnBacklog = false
     public var fetch = FetchPolicy()
 
     public init() {}

@@ -102,7 +102,11 @@ public final class HookRunner: Sendable {
                 pause(0.2)
                 continue
             }
-            let runs = batch.filter { $0.event == "created" || $0.event == "updated" }
+            // A feed's backlog (a new feed's whole archive) starts no hook
+            // runs unless asked: importing 500 feeds is not 12,000 mails.
+            let runs = batch.filter {
+                ($0.event == "created" || $0.event == "updated") && (!$0.backlog || configuration.hooksOnBacklog)
+            }
             let outcomes = Mutex<[Int64: (attempts: Int, error: String)]>([:])
             // A thread per run: hook runs block (spawn, wait), and on
             // Dispatch's shared pool they would wait behind anything else

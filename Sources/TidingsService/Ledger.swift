@@ -59,8 +59,8 @@ public actor Ledger {
     /// Records a document's entries for a feed, and then its row as the
     /// poll leaves it, in the next group; returns once both are durable.
     public func record(_ entries: [Entry], feed: FeedIdentity, at now: Date,
-                       then record: FeedRecord? = nil) async throws(StoreError) -> TidingsState.Summary {
-        try await submit(.articles(entries, feed: feed, at: now, then: record)).get()
+                       then record: FeedRecord? = nil, backlog: Bool = false) async throws(StoreError) -> TidingsState.Summary {
+        try await submit(.articles(entries, feed: feed, at: now, then: record, backlog: backlog)).get()
     }
 
     /// Saves what a poll learned about a feed, in the next group.
@@ -102,7 +102,7 @@ public actor Ledger {
         var feedsWithArticles = 0
         var count = 0
         for item in queue {
-            if case .articles(let entries, _, _, _) = item.change {
+            if case .articles(let entries, _, _, _, _) = item.change {
                 articles += entries.count
                 feedsWithArticles += 1
             }

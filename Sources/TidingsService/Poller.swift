@@ -176,7 +176,8 @@ public struct Poller: Sendable {
         succeed(&recorded, result: "ok", response: response, document: document, now: now)
         recorded.lastPollAt = now
         do {
-            let summary = try await ledger.record(document.entries, feed: identity, at: now, then: recorded)
+            let summary = try await ledger.record(document.entries, feed: identity, at: now, then: recorded,
+                                                  backlog: isBacklog(feed, now: now))
             feed = recorded
             log.info("feed polled", metadata: [
                 "http.status": "\(response.status)", "articles.new": "\(summary.new)",
@@ -200,6 +201,14 @@ public struct Poller: Sendable {
             }
             return fail(&feed, result: "store", message: error.description, now: now, log: log)
         }
+    }
+
+    /// A feed's first document, or the first after a long gap since its
+    /// last poll (a daemon stopped for weeks): its backlog.
+    private func isBacklog(_ feed: FeedRecord, now: Date) -> Bool {
+        if feed.bodyHash == nil { return true }
+        guard let last = feed.lastPollAt else { return true }
+        return now.timeIntervalSince(last) > configuration.backlogGapSeconds
     }
 
     /// Parses with a mark in the state around it and the feed's id in the

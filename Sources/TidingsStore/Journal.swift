@@ -19,18 +19,22 @@ public struct JournalEvent: Codable, Sendable, Hashable {
     public var path: String
     public var feedID: String?
     public var at: Date
+    /// Part of a feed's backlog: its first document, or the first after a
+    /// gap longer than `backlog_gap_seconds`. Written only when true.
+    public var backlog: Bool
 
-    public init(seq: Int64, event: Kind, id: String, path: String, feedID: String?, at: Date) {
+    public init(seq: Int64, event: Kind, id: String, path: String, feedID: String?, at: Date, backlog: Bool = false) {
         self.seq = seq
         self.event = event
         self.id = id
         self.path = path
         self.feedID = feedID
         self.at = at
+        self.backlog = backlog
     }
 
     enum CodingKeys: String, CodingKey {
-        case seq, event, id, path, at
+        case seq, event, id, path, at, backlog
         case feedID = "feed_id"
     }
 
@@ -42,6 +46,7 @@ public struct JournalEvent: Codable, Sendable, Hashable {
         try c.encode(path, forKey: .path)
         try c.encode(feedID, forKey: .feedID)
         try c.encode(Timestamp.format(at), forKey: .at)
+        if backlog { try c.encode(true, forKey: .backlog) }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -51,6 +56,7 @@ public struct JournalEvent: Codable, Sendable, Hashable {
         id = try c.decode(String.self, forKey: .id)
         path = try c.decode(String.self, forKey: .path)
         feedID = try c.decodeIfPresent(String.self, forKey: .feedID)
+        backlog = try c.decodeIfPresent(Bool.self, forKey: .backlog) ?? false
         guard let time = Timestamp.parse(try c.decode(String.self, forKey: .at)) else {
             throw DecodingError.dataCorruptedError(forKey: .at, in: c, debugDescription: "not an RFC 3339 time")
         }
@@ -234,6 +240,7 @@ public struct JournalFiles: Sendable {
         func key(_ k: String) { out += Array("\"\(k)\":".utf8) }
         out.append(UInt8(ascii: "{"))
         key("at"); JSONText.appendString(Timestamp.format(event.at), to: &out); out.append(UInt8(ascii: ","))
+        if event.backlog { key("backlog"); out += Array("true,".utf8) }
         key("event"); JSONText.appendString(event.event.rawValue, to: &out); out.append(UInt8(ascii: ","))
         key("feed_id")
         if let feed = event.feedID { JSONText.appendString(feed, to: &out) } else { out += Array("null".utf8) }

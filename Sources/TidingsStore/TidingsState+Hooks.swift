@@ -12,6 +12,8 @@ extension TidingsState {
         public var articleID: String
         public var path: String
         public var feedURL: String?
+        /// Journaled as part of a feed's backlog.
+        public var backlog = false
     }
 
     public struct HookFailure: Sendable, Hashable {
@@ -74,14 +76,14 @@ extension TidingsState {
     /// for too).
     public func hookEvents(after seq: Int64, upTo last: Int64, limit: Int) throws(StoreError) -> [HookEvent] {
         let stmt = try db.prepare("""
-            SELECT j.seq, j.event, j.article_id, j.path, f.url FROM journal j LEFT JOIN feeds f ON f.id = j.feed_id
+            SELECT j.seq, j.event, j.article_id, j.path, f.url, j.backlog FROM journal j LEFT JOIN feeds f ON f.id = j.feed_id
             WHERE j.seq > ? AND j.seq <= ? ORDER BY j.seq LIMIT ?
             """)
         try stmt.bind([.int(seq), .int(last), .int(Int64(limit))])
         var out: [HookEvent] = []
         while try stmt.step() {
             guard let seq = stmt.int(0), let event = stmt.text(1), let id = stmt.text(2), let path = stmt.text(3) else { continue }
-            out.append(HookEvent(seq: seq, event: event, articleID: id, path: path, feedURL: stmt.text(4)))
+            out.append(HookEvent(seq: seq, event: event, articleID: id, path: path, feedURL: stmt.text(4), backlog: stmt.int(5) == 1))
         }
         return out
     }

@@ -16,7 +16,7 @@ extension TidingsState {
         let output = try writer()
         let now = max(Date(), output.lastJournalTime)
         output.lastJournalTime = now
-        try q.insertJournalEvent(kind.rawValue, id: id, path: path, feedID: feedID, at: now)
+        try q.insertJournalEvent(kind.rawValue, id: id, path: path, feedID: feedID, at: now, backlog: output.recordingBacklog)
     }
 
     static let journalChannel = "tidings_journal"
@@ -35,14 +35,14 @@ extension TidingsState {
 
     /// Events committed but not yet in the journal files, in seq order.
     func unwrittenJournalEvents() throws(StoreError) -> [JournalEvent] {
-        let stmt = try db.prepare("SELECT seq, event, article_id, path, feed_id, at FROM journal WHERE seq > ? ORDER BY seq")
+        let stmt = try db.prepare("SELECT seq, event, article_id, path, feed_id, at, backlog FROM journal WHERE seq > ? ORDER BY seq")
         try stmt.bind([.int(try writer().journalWrittenSeq)])
         var out: [JournalEvent] = []
         while try stmt.step() {
             guard let seq = stmt.int(0), let kind = stmt.text(1).flatMap(JournalEvent.Kind.init(rawValue:)),
                   let id = stmt.text(2), let path = stmt.text(3) else { continue }
             out.append(JournalEvent(seq: seq, event: kind, id: id, path: path, feedID: stmt.text(4),
-                                    at: Date(timeIntervalSince1970: stmt.real(5) ?? 0)))
+                                    at: Date(timeIntervalSince1970: stmt.real(5) ?? 0), backlog: stmt.int(6) == 1))
         }
         return out
     }

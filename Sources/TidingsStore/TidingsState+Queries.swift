@@ -64,7 +64,7 @@ extension TidingsState {
             // PostgreSQL gives seqs at commit (`PostgresSchema`); SQLite, whose
             // writer is alone, as rows are inserted.
             let journal = db.engine == .postgres ? "pending_journal" : "journal"
-            insertJournal = try db.prepare("INSERT INTO \(journal) (event, article_id, path, feed_id, at) VALUES (?,?,?,?,?)")
+            insertJournal = try db.prepare("INSERT INTO \(journal) (event, article_id, path, feed_id, at, backlog) VALUES (?,?,?,?,?,?)")
         }
 
         func articleForKey(_ keyHash: String) throws(StoreError) -> String? {
@@ -170,8 +170,10 @@ extension TidingsState {
                                     .text(source.url), .text(contentHash)])
         }
 
-        func insertJournalEvent(_ event: String, id: String, path: String, feedID: String?, at: Date) throws(StoreError) {
-            try insertJournal.run([.text(event), .text(id), .text(path), .text(feedID), .real(at.timeIntervalSince1970)])
+        func insertJournalEvent(_ event: String, id: String, path: String, feedID: String?, at: Date,
+                                backlog: Bool) throws(StoreError) {
+            try insertJournal.run([.text(event), .text(id), .text(path), .text(feedID), .real(at.timeIntervalSince1970),
+                                   .int(backlog ? 1 : 0)])
         }
 
         /// Every key of a sighting points at its article, unless another

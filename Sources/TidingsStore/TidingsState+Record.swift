@@ -5,8 +5,10 @@ extension TidingsState {
     /// One poll's changes, as the ledger hands them over.
     public enum Change: Sendable {
         /// A document's entries, recorded as this feed's sightings (seen
-        /// at `at`), then the feed's row as the poll leaves it.
-        case articles([Entry], feed: FeedIdentity, at: Date, then: FeedRecord?)
+        /// at `at`), then the feed's row as the poll leaves it. `backlog`:
+        /// the feed's first document (or the first after a long gap),
+        /// whose events are journaled as backlog.
+        case articles([Entry], feed: FeedIdentity, at: Date, then: FeedRecord?, backlog: Bool = false)
         /// Only the feed's row: a poll that brought no document.
         case feed(FeedRecord)
     }
@@ -111,7 +113,10 @@ extension TidingsState {
         case .feed(let record):
             try save(record)
             return Summary()
-        case .articles(let entries, let feed, let now, let record):
+        case .articles(let entries, let feed, let now, let record, let backlog):
+            let output = try writer()
+            output.recordingBacklog = backlog
+            defer { output.recordingBacklog = false }
             let summary = try recordEntries(entries, feed: feed, at: now, q: q, group: &group)
             if let record { try save(record) }
             return summary

@@ -46,6 +46,10 @@ public final class TidingsState {
         /// Journal times never go backwards, so each day's file holds one
         /// run of seqs even when polls that began earlier commit later.
         var lastJournalTime = Date.distantPast
+        /// Set while the change being decided is a feed's backlog (its
+        /// first document, or one after a long gap): its events are
+        /// journaled as such, and hooks skip them unless told otherwise.
+        var recordingBacklog = false
         /// Shared with hook delivery: events up to here are in synced journal lines.
         let progress = JournalProgress()
         /// Write staged files as groups decide them (`WriteGroup`).

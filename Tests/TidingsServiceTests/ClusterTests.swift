@@ -47,7 +47,7 @@ import Glibc
         chmod(hook, 0o755)
         // Eight transfers: a node holds up to 16 leases (twice its
         // transfers), so each of the three starts with a share.
-        try "on_article: [\"\(hook)\"]\nlease_seconds: 3\nfetch:\n  maximum_concurrent_transfers: 8\n"
+        try "on_article: [\"\(hook)\"]\nhooks_on_backlog: true\nlease_seconds: 3\nfetch:\n  maximum_concurrent_transfers: 8\n"
             .write(toFile: root + "/tidings.yaml", atomically: true, encoding: .utf8)
         func node(_ name: String) throws -> Process {
             try QuietProcess.start(CrashSafetyTests.daemon, [

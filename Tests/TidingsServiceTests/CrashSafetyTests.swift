@@ -50,7 +50,7 @@ import Glibc
         let hook = root + "/hook.sh"
         try "#!/bin/sh\necho \"$TIDINGS_EVENT $TIDINGS_SEQ $1\" >> \(root)/hook.log\n".write(toFile: hook, atomically: true, encoding: .utf8)
         chmod(hook, 0o755)
-        try "on_article: [\"\(hook)\"]\nhook_concurrency: 4\n".write(toFile: root + "/tidings.yaml", atomically: true, encoding: .utf8)
+        try "on_article: [\"\(hook)\"]\nhook_concurrency: 4\nhooks_on_backlog: true\n".write(toFile: root + "/tidings.yaml", atomically: true, encoding: .utf8)
         let arguments = ["--once", "--config", root + "/tidings.yaml", "--feeds", root + "/feeds.txt",
                          "--state-dir", root + "/state", "--output-dir", root + "/out"]
         let validator = try JSONSchemaValidator(schemaAt: TestPaths.articleSchema)

@@ -24,6 +24,7 @@ import Logging
         var config = DaemonFixture().configuration
         config.stateURL = try engine.url(config.stateDirectory)
         config.onArticle = hook
+        config.hooksOnBacklog = true
         config.hookRetrySeconds = 0.05
         configure(&config)
         let fixture = DaemonFixture(root: String(config.stateDirectory.dropLast("/state".count)), configuration: config)
@@ -107,6 +108,7 @@ import Logging
             config = f.configuration
         }
         config.onArticle = ["/bin/sh", "-c", "echo \"$1\" >> \(root)/seen", "hook"]
+        config.hooksOnBacklog = true
         let later = try Daemon(configuration: config, logger: .init(label: "test") { _ in SwiftLogNoOpLogHandler() })
         _ = try await later.pollOnce()
         #expect(!FileManager.default.fileExists(atPath: root + "/seen"))
@@ -135,7 +137,7 @@ import Logging
         chmod(blocking, 0o755)
         chmod(recording, 0o755)
         for (name, hook) in [("block", blocking), ("record", recording)] {
-            try "on_article: [\"\(hook)\"]\nhook_concurrency: 4\n"
+            try "on_article: [\"\(hook)\"]\nhook_concurrency: 4\nhooks_on_backlog: true\n"
                 .write(toFile: root + "/\(name).yaml", atomically: true, encoding: .utf8)
         }
         func arguments(_ config: String) -> [String] {

@@ -52,7 +52,7 @@ import Glibc
         let list = (0..<Self.feeds).map { "\(server.baseURL)/f\($0)" }.joined(separator: "\n")
         try list.write(toFile: top + "/feeds.txt", atomically: true, encoding: .utf8)
         let hook = "echo \"$TIDINGS_SEQ $TIDINGS_EVENT $1\" >> \(top)/hook.log"
-        try "on_article: [\"/bin/sh\", \"-c\", \"\(hook.replacingOccurrences(of: "\"", with: "\\\""))\", \"hook\"]\n"
+        try "on_article: [\"/bin/sh\", \"-c\", \"\(hook.replacingOccurrences(of: "\"", with: "\\\""))\", \"hook\"]\nhooks_on_backlog: true\n"
             .write(toFile: top + "/tidings.yaml", atomically: true, encoding: .utf8)
 
         let traced = try ChildProcess.spawn(strace, [
