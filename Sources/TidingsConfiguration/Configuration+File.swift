@@ -161,6 +161,7 @@ extension Configuration {
                 case "hook_retry_seconds": number(value, key).map { config.hookRetrySeconds = $0 }
                 case "backlog_gap_seconds": number(value, key).map { config.backlogGapSeconds = $0 }
                 case "hooks_on_backlog": boolean(value, key).map { config.hooksOnBacklog = $0 }
+                case "rules": rules(value).map { config.rules = $0 }
                 case "fetch":
                     guard let fetch = value as? [String: Any] else {
                         problems.append("fetch must be a mapping of keys to values")
@@ -193,6 +194,59 @@ extension Configuration {
                 default: problems.append("unknown key \(name)")
                 }
             }
+        }
+
+        /// `rules:` a list of mappings, each with `keep:` or `drop:` (the
+        /// expression) and optional `field`, `case_sensitive`, `feeds`,
+        /// `categories`. An invalid expression is refused with where it is.
+        mutating func rules(_ v: Any) -> [FeedRule]? {
+            guard let list = v as? [Any] else {
+                problems.append("rules must be a list of rules (each with keep: or drop:)")
+                return nil
+            }
+            var out: [FeedRule] = []
+            for (i, item) in list.enumerated() {
+                let name = "rules[\(i + 1)]"
+                guard let object = item as? [String: Any] else {
+                    problems.append("\(name) must be a mapping with keep: or drop:")
+                    continue
+                }
+                let actions = [FeedRule.Action.keep, .drop].filter { object[$0.rawValue] != nil }
+                guard actions.count == 1, let action = actions.first,
+                      let pattern = string(object[action.rawValue]!, "\(name).\(action.rawValue)") else {
+                    if actions.count != 1 { problems.append("\(name) needs one of keep: or drop:") }
+                    continue
+                }
+                var rule = FeedRule(action: action, pattern: pattern)
+                for key in object.keys.sorted() where key != action.rawValue {
+                    let value = object[key]!
+                    switch key {
+                    case "field":
+                        guard let text = value as? String, let field = FeedRule.Field(rawValue: text) else {
+                            problems.append("\(name).field must be one of "
+                                            + FeedRule.Field.allCases.map(\.rawValue).joined(separator: ", "))
+                            continue
+                        }
+                        rule.field = field
+                    case "case_sensitive": boolean(value, "\(name).case_sensitive").map { rule.caseSensitive = $0 }
+                    case "feeds": strings(value, "\(name).feeds").map { rule.feeds = $0 }
+                    case "categories": strings(value, "\(name).categories").map { rule.categories = $0 }
+                    default: problems.append("unknown key \(name).\(key)")
+                    }
+                }
+                if case .failure(let error) = rule.compiled() {
+                    problems.append("\(name).\(action.rawValue) \"\(pattern)\" is \(error)")
+                }
+                out.append(rule)
+            }
+            return out
+        }
+
+        mutating func strings(_ v: Any, _ key: String) -> [String]? {
+            if let s = v as? String { return [s] }
+            if let list = v as? [Any], let strings = list as? [String] { return strings }
+            problems.append("\(key) must be a string or a list of strings")
+            return nil
         }
 
         mutating func string(_ v: Any, _ key: String) -> String? {

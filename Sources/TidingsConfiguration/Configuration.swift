@@ -61,6 +61,8 @@ public struct Configuration: Sendable, Codable, Hashable {
     /// to hooks only when `hooksOnBacklog`.
     public var backlogGapSeconds: Double = 7 * 24 * 3600
     public var hooksOnBacklog = false
+    /// Keep and drop rules on items (`FeedRule`), in order.
+    public var rules: [FeedRule] = []
     public var fetch = FetchPolicy()
 
     public init() {}

@@ -280,6 +280,10 @@ public final class Daemon: Sendable {
         // limits (the cluster's) are not taken up by leases waiting here.
         let held = claims ? min(window, 2 * configuration.fetch.maximumConcurrentTransfers) : window
         if claims { try await learnHostPauses() }
+        // Rules lifted since the last round: what they dropped is looked at again.
+        if try await ledger.noteRules(ItemRules.fingerprint(configuration.rules)) > 0 {
+            logger.notice("rules changed; feeds whose items they dropped are fetched afresh")
+        }
         let first = claims ? try await ledger.claimDue(limit: held, leaseSeconds: configuration.leaseSeconds,
                                                        perHost: configuration.fetch.maximumTransfersPerHost)
             : try await ledger.due(at: all ? nil : now).filter { only?.contains($0.id) ?? true }

@@ -161,6 +161,10 @@ public actor Ledger {
     /// Feeds followed and failing, for the status line.
     public func feedCounts() throws(StoreError) -> (total: Int, failing: Int) { try state.feedCounts() }
 
+    /// The rules in effect (`TidingsState.noteRules`).
+    @discardableResult
+    public func noteRules(_ fingerprint: String) throws(StoreError) -> Int { try state.noteRules(fingerprint) }
+
     public func recordRound(_ summary: PollSummary) throws(StoreError) {
         try state.setLastRound(summary.description)
     }

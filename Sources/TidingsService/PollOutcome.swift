@@ -1,7 +1,7 @@
 /// What one poll of one feed came to.
 public enum PollOutcome: Sendable, Hashable {
     /// Fetched and parsed; articles recorded.
-    case updated(new: Int, updated: Int, unchanged: Int)
+    case updated(new: Int, updated: Int, unchanged: Int, dropped: Int = 0)
     /// 304, or a body byte-identical to the last one: nothing parsed.
     case notModified
     case failed(String)
@@ -23,6 +23,8 @@ public struct PollSummary: Sendable, Hashable, CustomStringConvertible {
     public var failed = 0
     public var newArticles = 0
     public var updatedArticles = 0
+    /// Items the rules dropped from the documents parsed.
+    public var droppedArticles = 0
     public var deferred = 0
     /// Polls that recorded nothing and left the feed due (a stop, or
     /// another node's writes met again and again).
@@ -45,9 +47,10 @@ public struct PollSummary: Sendable, Hashable, CustomStringConvertible {
             return
         case .notModified: notModified += 1
         case .failed: failed += 1
-        case .updated(let n, let u, _):
+        case .updated(let n, let u, _, let d):
             newArticles += n
             updatedArticles += u
+            droppedArticles += d
         }
         polled += 1
     }
@@ -59,6 +62,7 @@ public struct PollSummary: Sendable, Hashable, CustomStringConvertible {
         failed += other.failed
         newArticles += other.newArticles
         updatedArticles += other.updatedArticles
+        droppedArticles += other.droppedArticles
         deferred += other.deferred
         skipped += other.skipped
         if storageFault == nil { storageFault = other.storageFault }
@@ -67,6 +71,7 @@ public struct PollSummary: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         "polled \(polled) feeds: \(notModified) not modified, \(failed) failed; "
             + "articles: \(newArticles) new, \(updatedArticles) updated"
+            + (droppedArticles > 0 ? ", \(droppedArticles) dropped by rules" : "")
             + (deferred > 0 ? "; \(deferred) deferred (host asked to wait)" : "")
             + (storageFault.map { "; storage unavailable: \($0)" } ?? "")
     }

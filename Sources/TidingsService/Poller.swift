@@ -15,6 +15,7 @@ public struct Poller: Sendable {
     let hosts: HostGate
     let configuration: Configuration
     let logger: Logger
+    let rules: ItemRules
 
     public init(client: HTTPClient, ledger: Ledger, hosts: HostGate = HostGate(),
                 configuration: Configuration, logger: Logger) {
@@ -23,6 +24,7 @@ public struct Poller: Sendable {
         self.hosts = hosts
         self.configuration = configuration
         self.logger = logger
+        self.rules = ItemRules(configuration.rules)
     }
 
     var moves: MovePolicy {
@@ -165,6 +167,9 @@ public struct Poller: Sendable {
         }
         parseFinished(&feed)
         response.body = []
+        let (entries, dropped) = rules.filter(document.entries, feed: feed)
+        if dropped > 0 { log.info("items dropped by rules", metadata: ["articles.dropped": "\(dropped)"]) }
+        feed.droppedItems = dropped
         feed.title = document.title ?? feed.title
         feed.homePageURL = document.homePageURL ?? feed.homePageURL
         let identity = FeedIdentity(id: feed.id, url: feed.url, title: feed.title, homePageURL: feed.homePageURL)
@@ -176,7 +181,7 @@ public struct Poller: Sendable {
         succeed(&recorded, result: "ok", response: response, document: document, now: now)
         recorded.lastPollAt = now
         do {
-            let summary = try await ledger.record(document.entries, feed: identity, at: now, then: recorded,
+            let summary = try await ledger.record(entries, feed: identity, at: now, then: recorded,
                                                   backlog: isBacklog(feed, now: now))
             feed = recorded
             log.info("feed polled", metadata: [
@@ -184,7 +189,8 @@ public struct Poller: Sendable {
                 "articles.updated": "\(summary.updated)", "articles.merged": "\(summary.merged)",
                 "articles.unchanged": "\(summary.unchanged)",
             ])
-            return .updated(new: summary.new, updated: summary.updated + summary.merged, unchanged: summary.unchanged)
+            return .updated(new: summary.new, updated: summary.updated + summary.merged, unchanged: summary.unchanged,
+                            dropped: dropped)
         } catch {
             // Validators are not advanced: the next poll fetches and records again.
             if error.isStorageUnavailable {

@@ -109,6 +109,31 @@ extension TidingsState {
         try db.prepare("UPDATE feeds SET request = ? WHERE id = ?").run([.text(request?.normalized.json), .text(id)])
     }
 
+    /// Called with the rules in effect: when they differ from the last
+    /// ones seen, feeds whose last document lost items to them are fetched
+    /// afresh (validators and body hash forgotten, due now), so that an
+    /// item a lifted rule dropped is written if the feed still carries it.
+    /// Returns how many feeds that made due.
+    @discardableResult
+    public func noteRules(_ fingerprint: String, at now: Date = Date()) throws(StoreError) -> Int {
+        let key = "rules_fingerprint"
+        let stmt = try db.prepare("SELECT value FROM daemon_state WHERE key = ?")
+        try stmt.bind([.text(key)])
+        let previous = try stmt.step() ? stmt.text(0) : nil
+        guard previous != fingerprint else { return 0 }
+        return try db.transaction { () throws(StoreError) -> Int in
+            try db.prepare(Self.setDaemonState).run([.text(key), .text(fingerprint)])
+            guard previous != nil else { return 0 }
+            try db.prepare("""
+                UPDATE feed_schedule SET next_poll_at = ? WHERE feed_id IN (SELECT id FROM feeds WHERE dropped_items > 0)
+                """).run([.real(now.timeIntervalSince1970)])
+            try db.prepare("""
+                UPDATE feeds SET etag = NULL, last_modified = NULL, body_hash = '' WHERE dropped_items > 0
+                """).run([])
+            return db.changes
+        }
+    }
+
     /// Drops the operator's interval: the schedule decides again.
     public func clearOperatorInterval(_ id: String) throws(StoreError) {
         try db.prepare("UPDATE feeds SET operator_interval = NULL WHERE id = ?").run([.text(id)])

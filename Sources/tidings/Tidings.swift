@@ -7,6 +7,6 @@ struct Tidings: AsyncParsableCommand {
         commandName: "tidings",
         abstract: "Control the Tidings feed aggregator: manage feeds, inspect state, parse documents.",
         version: TidingsVersion.string,
-        subcommands: [Add.self, Remove.self, SetCommand.self, Pause.self, Resume.self, List.self, Status.self, Poll.self, Import.self, Export.self, Tail.self,
-                      Reindex.self, MigrateState.self, Parse.self])
+        subcommands: [Add.self, Remove.self, SetCommand.self, Pause.self, Resume.self, Rules.self, List.self, Status.self,
+                      Poll.self, Import.self, Export.self, Tail.self, Reindex.self, MigrateState.self, Parse.self])
 }
