@@ -107,6 +107,7 @@ extension Configuration {
         atLeast(Double(hookMaximumAttempts), 1, "hook_maximum_attempts")
         atLeast(hookRetrySeconds, allowShortIntervals ? 0.001 : 1, "hook_retry_seconds")
         atLeast(backlogGapSeconds, 0, "backlog_gap_seconds")
+        atLeast(outageRetrySeconds, allowShortIntervals ? 0.001 : 1, "outage_retry_seconds")
         if onArticle.first?.isEmpty == true { out.append("on_article must name a program") }
         atLeast(Double(fetch.connectTimeoutSeconds), 1, "fetch.connect_timeout_seconds")
         atLeast(Double(fetch.totalTimeoutSeconds), 1, "fetch.total_timeout_seconds")
@@ -162,6 +163,7 @@ extension Configuration {
                 case "backlog_gap_seconds": number(value, key).map { config.backlogGapSeconds = $0 }
                 case "hooks_on_backlog": boolean(value, key).map { config.hooksOnBacklog = $0 }
                 case "rules": rules(value).map { config.rules = $0 }
+                case "outage_retry_seconds": number(value, key).map { config.outageRetrySeconds = $0 }
                 case "fetch":
                     guard let fetch = value as? [String: Any] else {
                         problems.append("fetch must be a mapping of keys to values")

@@ -61,6 +61,9 @@ public struct Configuration: Sendable, Codable, Hashable {
     /// to hooks only when `hooksOnBacklog`.
     public var backlogGapSeconds: Double = 7 * 24 * 3600
     public var hooksOnBacklog = false
+    /// During a network outage, the feeds are tried again this often (and
+    /// at once when a default route comes back).
+    public var outageRetrySeconds: Double = 30
     /// Keep and drop rules on items (`FeedRule`), in order.
     public var rules: [FeedRule] = []
     public var fetch = FetchPolicy()

@@ -15,6 +15,16 @@ public enum FetchError: Error, Sendable, Hashable, CustomStringConvertible {
     case shutdown
     case other(code: Int, message: String)
 
+    /// A name that did not resolve or a host that took no connection: what
+    /// every poll meets when this machine's network is down, rather than
+    /// one publisher's server.
+    public var isUnreachable: Bool {
+        switch self {
+        case .dns, .connect: true
+        default: false
+        }
+    }
+
     /// The short name used in status output and logs: `dns`, `tls`, `too large`...
     public var kind: String {
         switch self {

@@ -77,7 +77,7 @@ public final class Daemon: Sendable {
             // live node saves them, a dead one's lease runs out and they
             // are claimed here.
             var last = summary
-            while ledger.isShared, feedIDs == nil, !Task.isCancelled {
+            while ledger.isShared, feedIDs == nil, !Task.isCancelled, !last.outage {
                 let worked = last.polled + last.skipped > 0
                 if !worked {
                     guard try await ledger.dueElsewhere() > 0 else { break }
@@ -138,6 +138,10 @@ public final class Daemon: Sendable {
                 }
                 storageAttempts = 0
                 if Task.isCancelled { break }
+                if summary.outage {
+                    await waitOutOutage(heartbeat: heartbeat)
+                    continue
+                }
                 try await waitForWork(notBefore: roundStarted.addingTimeInterval(roundSpacing), heartbeat: heartbeat)
             }
         } onCancel: {
@@ -210,7 +214,7 @@ public final class Daemon: Sendable {
     /// One step of a wait until `date`: sleeps at most `wakeInterval` and
     /// feeds the heartbeat. False, without sleeping, once the date has
     /// passed or the task is cancelled.
-    private func nap(until date: Date, heartbeat: @Sendable () -> Void) async -> Bool {
+    func nap(until date: Date, heartbeat: @Sendable () -> Void) async -> Bool {
         guard !Task.isCancelled, date.timeIntervalSinceNow > 0 else { return false }
         try? await Task.sleep(nanoseconds: UInt64(min(date.timeIntervalSinceNow, Self.wakeInterval) * 1e9))
         heartbeat()
@@ -337,7 +341,8 @@ public final class Daemon: Sendable {
             }
             return summary
         }
-        // Polls that saved nothing (deferred, cut short) give their leases back.
+        await settleUnreachable(&summary, poller: poller, now: now)
+        // Polls that saved nothing (deferred, cut short, an outage) give their leases back.
         if claims { try? await ledger.releaseLeases() }
         if summary.storageFault == nil { await finishRound(&summary, configuration: configuration) }
         if summary.polled > 0, shouldRecord(summary, at: Date()) { try? await ledger.recordRound(summary) }

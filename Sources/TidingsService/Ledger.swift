@@ -161,6 +161,10 @@ public actor Ledger {
     /// Feeds followed and failing, for the status line.
     public func feedCounts() throws(StoreError) -> (total: Int, failing: Int) { try state.feedCounts() }
 
+    public func setNetworkOutage(since: Date?) throws(StoreError) { try state.setNetworkOutage(since: since) }
+    public func networkOutage() throws(StoreError) -> Date? { try state.networkOutage() }
+    public func answeringFeeds(limit: Int) throws(StoreError) -> [FeedRecord] { try state.answeringFeeds(limit: limit) }
+
     /// The rules in effect (`TidingsState.noteRules`).
     @discardableResult
     public func noteRules(_ fingerprint: String) throws(StoreError) -> Int { try state.noteRules(fingerprint) }

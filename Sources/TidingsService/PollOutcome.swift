@@ -1,3 +1,6 @@
+import TidingsFetching
+import TidingsStore
+
 /// What one poll of one feed came to.
 public enum PollOutcome: Sendable, Hashable {
     /// Fetched and parsed; articles recorded.
@@ -12,6 +15,10 @@ public enum PollOutcome: Sendable, Hashable {
     /// Fetched, but the articles or the feed's state could not be written
     /// (disk full, read-only): nothing recorded, the feed stays due.
     case storageUnavailable(String)
+    /// Not recorded yet: the name did not resolve or the host took no
+    /// connection. The round decides (`Daemon+Outage`) whether that is
+    /// the feed's failure or this machine's network being down.
+    case unreachable(FeedRecord, FetchError)
 
     public var isFailure: Bool { if case .failed = self { true } else { false } }
 }
@@ -31,6 +38,11 @@ public struct PollSummary: Sendable, Hashable, CustomStringConvertible {
     public var skipped = 0
     /// The first storage fault of the round, if any: polling pauses.
     public var storageFault: String?
+    /// Polls that met no network, not recorded yet (`Daemon+Outage`).
+    public var unreachable: [FeedRecord] = []
+    public var unreachableErrors: [FetchError] = []
+    /// The round found this machine's network down: no feed's failure.
+    public var outage = false
 
     public init() {}
 
@@ -44,6 +56,10 @@ public struct PollSummary: Sendable, Hashable, CustomStringConvertible {
             return
         case .storageUnavailable(let why):
             if storageFault == nil { storageFault = why }
+            return
+        case .unreachable(let feed, let error):
+            unreachable.append(feed)
+            unreachableErrors.append(error)
             return
         case .notModified: notModified += 1
         case .failed: failed += 1
@@ -66,6 +82,9 @@ public struct PollSummary: Sendable, Hashable, CustomStringConvertible {
         deferred += other.deferred
         skipped += other.skipped
         if storageFault == nil { storageFault = other.storageFault }
+        unreachable += other.unreachable
+        unreachableErrors += other.unreachableErrors
+        outage = outage || other.outage
     }
 
     public var description: String {
@@ -73,6 +92,7 @@ public struct PollSummary: Sendable, Hashable, CustomStringConvertible {
             + "articles: \(newArticles) new, \(updatedArticles) updated"
             + (droppedArticles > 0 ? ", \(droppedArticles) dropped by rules" : "")
             + (deferred > 0 ? "; \(deferred) deferred (host asked to wait)" : "")
+            + (outage ? "; network unreachable: \(unreachable.count) not counted as failures" : "")
             + (storageFault.map { "; storage unavailable: \($0)" } ?? "")
     }
 }

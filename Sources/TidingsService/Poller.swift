@@ -62,10 +62,24 @@ public struct Poller: Sendable {
             outcome = await handle(&response, feed: &feed, now: now, log: log)
         } catch FetchError.shutdown {
             return .skipped
+        } catch where error.isUnreachable {
+            // The round decides whose failure this is (`Daemon+Outage`).
+            return .unreachable(initial, error)
         } catch {
             outcome = fail(&feed, result: error.kind, message: error.description, now: now, log: log)
         }
         return await finish(outcome, feed: &feed, now: now, log: log)
+    }
+
+    /// A poll that met no network, recorded as the feed's failure: the
+    /// round found the network up (`Daemon+Outage`).
+    public func recordUnreachable(_ initial: FeedRecord, _ error: FetchError, now: Date) async -> PollOutcome {
+        var feed = initial
+        var log = logger
+        log[metadataKey: "feed.url"] = "\(feed.url)"
+        log[metadataKey: "feed.id"] = "\(feed.id)"
+        return await finish(fail(&feed, result: error.kind, message: error.description, now: now, log: log),
+                            feed: &feed, now: now, log: log)
     }
 
     /// Saves what a poll learned unless its group did already.

@@ -223,6 +223,35 @@ extension TidingsState {
         return StoragePause(reason: reason, since: Date(timeIntervalSince1970: since), retryAt: Date(timeIntervalSince1970: retry))
     }
 
+    // MARK: - Network outage
+
+    static let networkOutageKey = "network_unreachable_since"
+
+    /// Since when polls have met no network (nil: it works), for `tidings status`.
+    public func setNetworkOutage(since: Date?) throws(StoreError) {
+        guard let since else {
+            try db.prepare("DELETE FROM daemon_state WHERE key = ?").run([.text(Self.networkOutageKey)])
+            return
+        }
+        try db.prepare(Self.setDaemonState).run([.text(Self.networkOutageKey), .text(String(since.timeIntervalSince1970))])
+    }
+
+    public func networkOutage() throws(StoreError) -> Date? {
+        let stmt = try db.prepare("SELECT value FROM daemon_state WHERE key = ?")
+        try stmt.bind([.text(Self.networkOutageKey)])
+        guard try stmt.step(), let value = stmt.text(0).flatMap(Double.init) else { return nil }
+        return Date(timeIntervalSince1970: value)
+    }
+
+    /// A few feeds that answered last time, for telling a network outage
+    /// from feeds that died: polled when every poll of a round met no network.
+    public func answeringFeeds(limit: Int) throws(StoreError) -> [FeedRecord] {
+        try query("""
+            WHERE f.consecutive_failures = 0 AND f.disabled_reason IS NULL AND f.paused_at IS NULL
+              AND s.last_result IN ('ok', 'not modified', 'unchanged') LIMIT ?
+            """, [.int(Int64(limit))])
+    }
+
     // MARK: - Parse marks
 
     /// Feeds whose parse is marked as in progress (`ParseMarks`).

@@ -16,7 +16,8 @@ public final class TestHTTPServer: @unchecked Sendable {
     private let seen = Mutex<[TestRequest]>([])
     private let stopped = Mutex(false)
 
-    public init(handler: @escaping @Sendable (TestRequest) -> TestResponse) throws {
+    /// `port`: 0 for any free one; a given one to start again where a stopped server was.
+    public init(port wanted: UInt16 = 0, handler: @escaping @Sendable (TestRequest) -> TestResponse) throws {
         self.handler = handler
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestServerError("socket: errno \(errno)") }
@@ -25,7 +26,7 @@ public final class TestHTTPServer: @unchecked Sendable {
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
+        addr.sin_port = wanted.bigEndian
         let bound = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }

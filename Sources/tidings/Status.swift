@@ -44,7 +44,8 @@ struct Status: ParsableCommand {
         if json { return try printJSON(feeds) }
         let rows = feeds.map { StatusRow($0, now: now) }
         if table || isatty(STDOUT_FILENO) == 1 {
-            print(summary(feeds, articles: counts.total, lastRound: try? registry.lastRound(), now: now)
+            print(summary(feeds, articles: counts.total, lastRound: try? registry.lastRound(),
+                          outage: (try? registry.networkOutage()) ?? nil, now: now)
                   + nodesLine((try? registry.nodes()) ?? [], now: now))
             print(StatusRow.aligned(rows, width: Self.terminalWidth()).joined(separator: "\n"))
         } else {
@@ -61,7 +62,13 @@ struct Status: ParsableCommand {
         return (a.displayTitle ?? a.url).lowercased() < (b.displayTitle ?? b.url).lowercased()
     }
 
-    func summary(_ feeds: [FeedRecord], articles: Int, lastRound: (summary: String, at: Date)?, now: Date) -> String {
+    static func outageText(_ since: Date, now: Date) -> String {
+        "network unreachable since \(Timestamp.format(since)) (\(relative(since, now: now))): "
+            + "polls are retried, and no feed's failure count grows meanwhile"
+    }
+
+    func summary(_ feeds: [FeedRecord], articles: Int, lastRound: (summary: String, at: Date)?, outage: Date?,
+                 now: Date) -> String {
         let disabled = feeds.count { $0.disabledReason != nil }
         let paused = feeds.count { $0.pausedAt != nil && $0.disabledReason == nil }
         let failing = feeds.count { $0.isFailing && $0.disabledReason == nil && $0.pausedAt == nil }
@@ -69,6 +76,7 @@ struct Status: ParsableCommand {
         var text = "\(feeds.count) feeds: \(feeds.count - failing - disabled - paused) healthy, \(failing) failing, "
             + "\(disabled) disabled, \(paused) paused, \(moved) moved or moving; \(articles) articles"
         if let lastRound { text += "\nlast round \(Self.relative(lastRound.at, now: now)): \(lastRound.summary)" }
+        if let since = outage { text += "\n" + Self.outageText(since, now: now) }
         return text + "\n"
     }
 
@@ -88,6 +96,7 @@ struct Status: ParsableCommand {
             warn("polling paused since \(Timestamp.format(pause.since)): \(pause.reason); "
                       + "next try \(Self.relative(pause.retryAt, now: now))")
         }
+        if let since = (try? registry.networkOutage()) ?? nil { warn(Self.outageText(since, now: now)) }
         if let failures = try? registry.hookFailures(limit: 1), let latest = failures.latest.first {
             warn("the on_article hook gave up on \(failures.count) journal event(s); the latest: "
                       + "seq \(latest.seq) (\(latest.event) \(latest.articleID)) after \(latest.attempts) tries, "
