@@ -164,6 +164,7 @@ extension Configuration {
                 case "hooks_on_backlog": boolean(value, key).map { config.hooksOnBacklog = $0 }
                 case "rules": rules(value).map { config.rules = $0 }
                 case "outage_retry_seconds": number(value, key).map { config.outageRetrySeconds = $0 }
+                case "metrics_file": string(value, key).map { config.metricsFile = $0.isEmpty ? nil : $0 }
                 case "fetch":
                     guard let fetch = value as? [String: Any] else {
                         problems.append("fetch must be a mapping of keys to values")

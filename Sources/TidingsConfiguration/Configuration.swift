@@ -64,6 +64,9 @@ public struct Configuration: Sendable, Codable, Hashable {
     /// During a network outage, the feeds are tried again this often (and
     /// at once when a default route comes back).
     public var outageRetrySeconds: Double = 30
+    /// Prometheus text exposition written here after each round (for
+    /// node_exporter's textfile collector); nil: none.
+    public var metricsFile: String?
     /// Keep and drop rules on items (`FeedRule`), in order.
     public var rules: [FeedRule] = []
     public var fetch = FetchPolicy()

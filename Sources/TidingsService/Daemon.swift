@@ -17,6 +17,8 @@ public final class Daemon: Sendable {
     let client: HTTPClient
     let hosts = HostGate()
     let logger: Logger
+    /// Counted for `metrics_file`.
+    let metrics = Metrics()
     /// The longest the loop sleeps before looking for changes another
     /// process made (a feed added, removed or asked for): under 2 s.
     static let wakeInterval: Double = 1
@@ -67,7 +69,8 @@ public final class Daemon: Sendable {
     /// Nil polls them all. For `tidingsd --once`, and `tidings poll` when
     /// no daemon runs.
     public func poll(feedIDs: Swift.Set<String>?) async throws -> PollSummary {
-        let hooks = try HookRunner.start(configuration: configuration, progress: ledger.journalProgress, logger: logger)
+        let hooks = try HookRunner.start(configuration: configuration, progress: ledger.journalProgress, logger: logger,
+                                         metrics: metrics)
         defer { hooks?.stop() }
         let renewal = renewLeases()
         defer { renewal?.cancel() }
@@ -91,7 +94,10 @@ public final class Daemon: Sendable {
             if ledger.isShared { try? await ledger.leadAtTheEnd() }
             // Hooks run up to the synced end of the journal: a round whose
             // lines could not be written (a full disk) must not wait for ever.
-            if let hooks { await hooks.waitUntilDelivered(upTo: ledger.journalProgress.syncedSeq) }
+            if let hooks {
+                await hooks.waitUntilDelivered(upTo: ledger.journalProgress.syncedSeq)
+                await writeMetrics(configuration)  // with the hooks' runs
+            }
             try? await ledger.stopCleanly()
             return summary
         } onCancel: {
@@ -120,7 +126,8 @@ public final class Daemon: Sendable {
             "output": "\(configuration.outputDirectory)", "state": "\(configuration.stateDirectory)",
         ])
         var storageAttempts = 0
-        let hooks = try HookRunner.start(configuration: configuration, progress: ledger.journalProgress, logger: logger)
+        let hooks = try HookRunner.start(configuration: configuration, progress: ledger.journalProgress, logger: logger,
+                                         metrics: metrics)
         defer { hooks?.stop() }
         let renewal = renewLeases()
         defer { renewal?.cancel() }
@@ -292,7 +299,8 @@ public final class Daemon: Sendable {
                                                        perHost: configuration.fetch.maximumTransfersPerHost)
             : try await ledger.due(at: all ? nil : now).filter { only?.contains($0.id) ?? true }
         if claims { logger.debug("feeds claimed", metadata: ["feeds": "\(first.count)"]) }
-        let poller = Poller(client: client, ledger: ledger, hosts: hosts, configuration: configuration, logger: logger)
+        let poller = Poller(client: client, ledger: ledger, hosts: hosts, configuration: configuration, logger: logger,
+                            metrics: metrics)
         // A sliding window of polls: a group's worth beside twice the
         // transfer slots, so that transfers stay busy and the next group
         // gathers while one is made durable (with room for 16 polls,
@@ -346,6 +354,8 @@ public final class Daemon: Sendable {
         if claims { try? await ledger.releaseLeases() }
         if summary.storageFault == nil { await finishRound(&summary, configuration: configuration) }
         if summary.polled > 0, shouldRecord(summary, at: Date()) { try? await ledger.recordRound(summary) }
+        metrics.roundFinished(at: Date(), seconds: Date().timeIntervalSince(now))
+        await writeMetrics(configuration)
         return summary
     }
 

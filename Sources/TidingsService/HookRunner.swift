@@ -25,7 +25,10 @@ public final class HookRunner: Sendable {
     private let delivered = Mutex<Int64>(0)
     private let done = DispatchSemaphore(value: 0)
 
-    public init(configuration: Configuration, logger: Logger) {
+    private let metrics: Metrics?
+
+    public init(configuration: Configuration, logger: Logger, metrics: Metrics? = nil) {
+        self.metrics = metrics
         self.configuration = configuration
         self.logger = logger
     }
@@ -33,7 +36,7 @@ public final class HookRunner: Sendable {
     /// Starts the loop on a thread of its own; nil when no hook is
     /// configured (and events then need not wait for one).
     public static func start(configuration: Configuration, progress: JournalProgress,
-                             logger: Logger) throws(StoreError) -> HookRunner? {
+                             logger: Logger, metrics: Metrics? = nil) throws(StoreError) -> HookRunner? {
         let databaseURL = try configuration.stateDatabaseURL()
         let registry = try TidingsState(stateDirectory: configuration.stateDirectory, databaseURL: databaseURL)
         guard !configuration.onArticle.isEmpty else {
@@ -41,7 +44,7 @@ public final class HookRunner: Sendable {
             return nil
         }
         let cursor = try registry.startHookCursorIfNeeded()
-        let runner = HookRunner(configuration: configuration, logger: logger)
+        let runner = HookRunner(configuration: configuration, logger: logger, metrics: metrics)
         let thread = Thread {
             // A connection of the thread's own. Its commits (the cursor)
             // need not be durable: one lost to a power loss runs its batch
@@ -151,6 +154,7 @@ public final class HookRunner: Sendable {
             let result = HookProcess.run(configuration.onArticle, arguments: [path], environment: environment,
                                          timeout: configuration.hookTimeoutSeconds, shouldStop: { isStopping })
             if isStopping { return nil }
+            metrics?.hookRan(failed: !result.succeeded)
             let output = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
             if result.succeeded {
                 if !output.isEmpty { log.info("hook output", metadata: ["hook.output": "\(output)"]) }

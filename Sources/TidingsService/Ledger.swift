@@ -162,6 +162,7 @@ public actor Ledger {
     public func feedCounts() throws(StoreError) -> (total: Int, failing: Int) { try state.feedCounts() }
 
     public func setNetworkOutage(since: Date?) throws(StoreError) { try state.setNetworkOutage(since: since) }
+    public func feedStates() throws(StoreError) -> [String: Int] { try state.feedStates() }
     public func networkOutage() throws(StoreError) -> Date? { try state.networkOutage() }
     public func answeringFeeds(limit: Int) throws(StoreError) -> [FeedRecord] { try state.answeringFeeds(limit: limit) }
 

@@ -16,15 +16,17 @@ public struct Poller: Sendable {
     let configuration: Configuration
     let logger: Logger
     let rules: ItemRules
+    let metrics: Metrics?
 
     public init(client: HTTPClient, ledger: Ledger, hosts: HostGate = HostGate(),
-                configuration: Configuration, logger: Logger) {
+                configuration: Configuration, logger: Logger, metrics: Metrics? = nil) {
         self.client = client
         self.ledger = ledger
         self.hosts = hosts
         self.configuration = configuration
         self.logger = logger
         self.rules = ItemRules(configuration.rules)
+        self.metrics = metrics
     }
 
     var moves: MovePolicy {
@@ -32,6 +34,12 @@ public struct Poller: Sendable {
     }
 
     public func poll(_ initial: FeedRecord, now: Date = Date()) async -> PollOutcome {
+        let outcome = await pollCounted(initial, now: now)
+        metrics?.polled(outcome)
+        return outcome
+    }
+
+    private func pollCounted(_ initial: FeedRecord, now: Date) async -> PollOutcome {
         var feed = initial
         guard feed.disabledReason == nil, feed.pausedAt == nil else { return .skipped }
         var log = logger
@@ -45,6 +53,11 @@ public struct Poller: Sendable {
             return .deferred
         }
         let outcome: PollOutcome
+        let started = ContinuousClock.now
+        func seconds() -> Double {
+            let d = ContinuousClock.now - started
+            return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        }
         do {
             let options: RequestOptions
             do {
@@ -59,13 +72,16 @@ public struct Poller: Sendable {
             let request = FetchRequest(url: feed.url, etag: feed.etag, lastModified: feed.lastModified,
                                        allowFileScheme: feed.url.lowercased().hasPrefix("file:"), options: options)
             var response = try await client.fetch(request)
+            metrics?.fetched(status: response.status, bytes: response.body.count, seconds: seconds())
             outcome = await handle(&response, feed: &feed, now: now, log: log)
         } catch FetchError.shutdown {
             return .skipped
         } catch where error.isUnreachable {
+            metrics?.fetched(status: nil, bytes: 0, seconds: seconds())
             // The round decides whose failure this is (`Daemon+Outage`).
             return .unreachable(initial, error)
         } catch {
+            metrics?.fetched(status: nil, bytes: 0, seconds: seconds())
             outcome = fail(&feed, result: error.kind, message: error.description, now: now, log: log)
         }
         return await finish(outcome, feed: &feed, now: now, log: log)

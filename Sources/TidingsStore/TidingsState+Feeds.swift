@@ -122,6 +122,19 @@ extension TidingsState {
         return (Int(stmt.int(0) ?? 0), Int(stmt.int(1) ?? 0))
     }
 
+    /// Feeds by state, for metrics: each feed in the first that fits of
+    /// gone (disabled), paused, quarantined, failing, healthy.
+    public func feedStates() throws(StoreError) -> [String: Int] {
+        let stmt = try db.prepare("""
+            SELECT CASE WHEN disabled_reason IS NOT NULL THEN 'gone' WHEN paused_at IS NOT NULL THEN 'paused'
+              WHEN quarantined_hash IS NOT NULL THEN 'quarantined' WHEN consecutive_failures > 0 THEN 'failing'
+              ELSE 'healthy' END AS state, count(*) FROM feeds GROUP BY 1
+            """)
+        var out: [String: Int] = [:]
+        while try stmt.step() { out[stmt.text(0) ?? ""] = Int(stmt.int(1) ?? 0) }
+        return out
+    }
+
     /// Writes back what a poll learned about a feed. An update of the row
     /// with that id, never an insert: a feed removed while it was being
     /// polled stays removed.

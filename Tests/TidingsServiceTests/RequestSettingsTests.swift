@@ -163,10 +163,11 @@ import Glibc
 }
 
 enum RealFeedsSupport {
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String?] = [:]) throws -> CommandLineTests.Run {
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String?] = [:],
+                    stdinFile: String? = nil) throws -> CommandLineTests.Run {
         let directory = TestPaths.temporaryDirectory("tidings-run")
-        let usage = try ChildProcess.spawn(executable, arguments, stdout: directory + "/out", stderr: directory + "/err",
-                                           environment: environment).wait()
+        let usage = try ChildProcess.spawn(executable, arguments, stdin: stdinFile, stdout: directory + "/out",
+                                           stderr: directory + "/err", environment: environment).wait()
         return CommandLineTests.Run(status: usage.status, out: try String(contentsOfFile: directory + "/out", encoding: .utf8),
                                     err: try String(contentsOfFile: directory + "/err", encoding: .utf8))
     }
