@@ -68,14 +68,15 @@ public final class Daemon: Sendable {
     /// Polls these feeds (by id) now, whether due or not; the others wait.
     /// Nil polls them all. For `tidingsd --once`, and `tidings poll` when
     /// no daemon runs.
-    public func poll(feedIDs: Swift.Set<String>?) async throws -> PollSummary {
+    /// `polled` is called as each poll ends (`tidings poll` shows progress by it).
+    public func poll(feedIDs: Swift.Set<String>?, polled: @escaping @Sendable () -> Void = {}) async throws -> PollSummary {
         let hooks = try HookRunner.start(configuration: configuration, progress: ledger.journalProgress, logger: logger,
                                          metrics: metrics)
         defer { hooks?.stop() }
         let renewal = renewLeases()
         defer { renewal?.cancel() }
         return try await withTaskCancellationHandler {
-            var summary = try await pollRound(all: true, only: feedIDs, heartbeat: {})
+            var summary = try await pollRound(all: true, only: feedIDs, heartbeat: polled)
             // Among nodes, due feeds another node holds are waited for: a
             // live node saves them, a dead one's lease runs out and they
             // are claimed here.

@@ -75,10 +75,11 @@ public enum IndexRecovery {
     /// Rebuilds the index from the article files when it holds no article
     /// but files exist (a lost or set-aside database), or when `force`.
     /// Feeds named by the articles and missing from the list are followed again.
-    public static func rebuild(state: TidingsState, reason: String, force: Bool = false) throws(StoreError) -> Report? {
+    public static func rebuild(state: TidingsState, reason: String, force: Bool = false,
+                               progress: ((Int, Int) -> Void)? = nil) throws(StoreError) -> Report? {
         let empty = try state.count() == 0
         guard force || (empty && state.hasArticleFiles) else { return nil }
-        let found = try state.reindex()
+        let found = try state.reindex(progress: progress)
         var report = Report(reason: reason, articles: found.articles, unreadable: found.unreadable)
         report.feedsRestored = try state.restore(found.feeds)
         return report

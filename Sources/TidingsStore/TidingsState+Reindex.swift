@@ -20,7 +20,8 @@ extension TidingsState {
     /// A file the journal has no `created` line for (written by a run
     /// killed before its first commit, whose index was then empty) gets one
     /// now: every article file has its `created` event.
-    public func reindex() throws(StoreError) -> Reindex {
+    /// `progress` is told (files done, files in all) as it goes.
+    public func reindex(progress: ((Int, Int) -> Void)? = nil) throws(StoreError) -> Reindex {
         let output = try writer()
         var result = Reindex()
         var feeds: [String: TidingsMeta.FeedRef] = [:]
@@ -35,7 +36,9 @@ extension TidingsState {
         try db.transaction { () throws(StoreError) in
             try db.execute("DELETE FROM articles; DELETE FROM article_keys; DELETE FROM article_sources;")
             let q = try Queries(db)
-            for relative in Self.articleFiles(under: root) {
+            let files = Self.articleFiles(under: root)
+            for (done, relative) in files.enumerated() {
+                progress?(done, files.count)
                 let path = "articles/" + relative
                 guard let bytes = FileSystem.read(output.directory + "/" + path),
                       let article = try? decoder.decode(Article.self, from: Data(bytes)) else {
@@ -53,6 +56,7 @@ extension TidingsState {
             }
         }
         try flushJournal()
+        progress?(result.articles + result.unreadable.count, result.articles + result.unreadable.count)
         result.feeds = feeds.values.sorted { $0.id < $1.id }
         return result
     }

@@ -45,7 +45,9 @@ struct Poll: AsyncParsableCommand {
         var configuration = state.configuration
         configuration.outputDirectory = outputDirectory
         let daemon = try Daemon(configuration: configuration, logger: Logger(label: "tidings") { _ in SwiftLogNoOpLogHandler() })
-        let summary = try await daemon.poll(feedIDs: Swift.Set(matched.map(\.id)))
+        let line = ProgressLine(label: "poll", unit: "feeds")
+        let summary = try await daemon.poll(feedIDs: Swift.Set(matched.map(\.id))) { line.advance(total: matched.count) }
+        line.finish()
         for feed in try registry.all() where matched.contains(where: { $0.id == feed.id }) {
             print("\(feed.id) \(feed.lastResult ?? "-")\(feed.lastError.map { ": \($0)" } ?? "") \(feed.url)")
         }

@@ -32,7 +32,11 @@ struct Reindex: ParsableCommand {
             let aside = databaseURL != nil ? nil : try IndexRecovery.setAsideIfCorrupt(stateDirectory: state.stateDirectory)
             let opened = try TidingsState(stateDirectory: state.stateDirectory, outputDirectory: outputDirectory,
                                           databaseURL: databaseURL)
-            report = try IndexRecovery.rebuild(state: opened, reason: "tidings reindex", force: true)
+            let line = ProgressLine(label: "reindex", unit: "files")
+            report = try IndexRecovery.rebuild(state: opened, reason: "tidings reindex", force: true) { done, total in
+                line.update(done: done, total: total)
+            }
+            line.finish()
             if let aside { print("set aside a corrupt database as \(aside.path) (\(aside.reason))") }
         } catch {
             throw CLIError("cannot reindex: \(error)")

@@ -149,6 +149,16 @@ import Glibc
         // reindex --help shows its text, not doubled backslashes.
         let help = try RealFeedsSupport.run(CommandLineTests.cli, ["reindex", "--help"])
         #expect(help.status == 0 && !help.out.contains("\\") && help.out.contains("Every article file holds"), "\(help.out)")
+        // Long commands show progress on a terminal (here a pseudo-terminal,
+        // by script(1)), and say nothing of it when piped.
+        let reindex = "\(CommandLineTests.cli) reindex --state-dir \(state) --output-dir \(root)/out"
+        let onTerminal = try RealFeedsSupport.run("/usr/bin/script", ["-qefc", reindex, "/dev/null"])
+        #expect(onTerminal.status == 0 && onTerminal.out.contains("reindex: 3 of 3 files (100%)"), "\(onTerminal.out.debugDescription)")
+        let piped = try tidings(["reindex", "--output-dir", root + "/out"], state: state)
+        #expect(piped.status == 0 && piped.err.isEmpty && piped.out.hasPrefix("reindexed 3 articles"), "\(piped.err)")
+        let poll = "\(CommandLineTests.cli) poll --state-dir \(state) --output-dir \(root)/out"
+        let polled = try RealFeedsSupport.run("/usr/bin/script", ["-qefc", poll, "/dev/null"])
+        #expect(polled.status == 0 && polled.out.contains("poll: 1 of 1 feeds (100%)"), "\(polled.out.debugDescription)")
         // NEXT POLL in one form, three days (±10%) away as three minutes would be.
         let status = try tidings(["status"], state: state)
         let next = try #require(status.lines.dropFirst().first?.split(separator: "\t")[4])
