@@ -31,20 +31,19 @@ struct Status: ParsableCommand {
         let registry = try state.registry(readOnly: true)
         let now = Date()
         reportDaemonTroubles(registry, now: now)
-        let counts = (try? registry.articleCounts()) ?? (total: 0, byFeed: [:])
         if let feed {
             guard let record = try registry.find(feed) else { throw CLIError("no followed feed matches \(feed)") }
             if json { return try printJSON([record]) }
             let polledBy = (try? registry.lastPollers())?[record.id]
-            print(StatusDetail.lines(record, articles: counts.byFeed[record.id] ?? 0, now: now, polledBy: polledBy)
-                .joined(separator: "\n"))
+            let articles = (try? registry.articleCount(feedID: record.id)) ?? 0
+            print(StatusDetail.lines(record, articles: articles, now: now, polledBy: polledBy).joined(separator: "\n"))
             return
         }
-        let feeds = try registry.all().sorted(by: Self.failingFirst)
+        let feeds = Self.sortedFailingFirst(try registry.all())
         if json { return try printJSON(feeds) }
         let rows = feeds.map { StatusRow($0, now: now) }
         if table || isatty(STDOUT_FILENO) == 1 {
-            print(summary(feeds, articles: counts.total, lastRound: try? registry.lastRound(),
+            print(summary(feeds, articles: (try? registry.keptArticleCount()) ?? 0, lastRound: try? registry.lastRound(),
                           outage: (try? registry.networkOutage()) ?? nil, now: now)
                   + nodesLine((try? registry.nodes()) ?? [], now: now))
             print(StatusRow.aligned(rows, width: Self.terminalWidth()).joined(separator: "\n"))
@@ -54,12 +53,17 @@ struct Status: ParsableCommand {
         }
     }
 
-    /// Failing feeds first (most failures first), then the rest by title.
-    static func failingFirst(_ a: FeedRecord, _ b: FeedRecord) -> Bool {
-        let (fa, fb) = (a.isFailing, b.isFailing)
-        if fa != fb { return fa }
-        if a.consecutiveFailures != b.consecutiveFailures { return a.consecutiveFailures > b.consecutiveFailures }
-        return (a.displayTitle ?? a.url).lowercased() < (b.displayTitle ?? b.url).lowercased()
+    /// Failing feeds first (most failures first), then the rest by title;
+    /// each title lower-cased once, not at every comparison.
+    static func sortedFailingFirst(_ feeds: [FeedRecord]) -> [FeedRecord] {
+        feeds.map { (feed: $0, title: ($0.displayTitle ?? $0.url).lowercased()) }.sorted { a, b in
+            let (fa, fb) = (a.feed.isFailing, b.feed.isFailing)
+            if fa != fb { return fa }
+            if a.feed.consecutiveFailures != b.feed.consecutiveFailures {
+                return a.feed.consecutiveFailures > b.feed.consecutiveFailures
+            }
+            return a.title < b.title
+        }.map(\.feed)
     }
 
     static func outageText(_ since: Date, now: Date) -> String {
@@ -104,6 +108,8 @@ struct Status: ParsableCommand {
         }
     }
 
+    /// A JSON array, one feed encoded and written at a time: ten thousand
+    /// feeds never sit in memory as one encoded document.
     func printJSON(_ feeds: [FeedRecord]) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -112,7 +118,23 @@ struct Status: ParsableCommand {
             try c.encode(Timestamp.format(date))
         }
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        print(String(decoding: try encoder.encode(feeds), as: UTF8.self))
+        // Each object indented as the array's element; JSON strings hold
+        // no raw newline, so every newline byte is layout. Control
+        // characters are escaped by JSON itself.
+        var out: [UInt8] = Array("[".utf8)
+        for (i, feed) in feeds.enumerated() {
+            out += Array((i == 0 ? "\n  " : ",\n  ").utf8)
+            for byte in try encoder.encode(feed) {
+                out.append(byte)
+                if byte == UInt8(ascii: "\n") { out += [0x20, 0x20] }
+            }
+            if out.count > 1 << 16 {
+                FileHandle.standardOutput.write(Data(out))
+                out.removeAll(keepingCapacity: true)
+            }
+        }
+        out += Array((feeds.isEmpty ? "]\n" : "\n]\n").utf8)
+        FileHandle.standardOutput.write(Data(out))
     }
 
     static func terminalWidth() -> Int {
