@@ -1,5 +1,5 @@
 /// The release: what both executables report with `--version` and what
 /// the User-Agent names. One place, so the two cannot drift.
 public enum TidingsVersion {
-    public static let string = "0.5.0"
+    public static let string = "0.6.0"
 }
