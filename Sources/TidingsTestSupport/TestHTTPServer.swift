@@ -55,6 +55,10 @@ public final class TestHTTPServer: @unchecked Sendable {
     public var responsesFinished: [Date] { finished.withLock { $0 } }
     private let finished = Mutex<[Date]>([])
 
+    /// When each request had arrived, by the server's clock.
+    public var requestsArrived: [Date] { arrived.withLock { $0 } }
+    private let arrived = Mutex<[Date]>([])
+
     public func stop() {
         let already = stopped.withLock { s -> Bool in defer { s = true }; return s }
         if !already {
@@ -94,6 +98,7 @@ public final class TestHTTPServer: @unchecked Sendable {
             if buffer.count > 1 << 20 { return }
         }
         guard let request = TestRequest(parsing: buffer) else { return }
+        arrived.withLock { $0.append(Date()) }
         seen.withLock { $0.append(request) }
         handler(request).write(to: fd)
         finished.withLock { $0.append(Date()) }

@@ -373,7 +373,10 @@ import Glibc
         for file in TestPaths.files(under: out + "/articles", suffix: ".json") {
             #expect((try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file)))) != nil, "partial \(file)")
         }
-        #expect(TestPaths.files(under: out + "/.staging", suffix: "").isEmpty)
+        // The group's intent goes once its commit is done, just after the
+        // files are in place.
+        #expect(ServiceTests.waitFor(10) { TestPaths.files(under: out + "/.staging", suffix: "").isEmpty },
+                "\(TestPaths.files(under: out + "/.staging", suffix: ""))")
         let after = try CommandLineTests.run(CommandLineTests.cli, ["status", "--state-dir", root + "/state"])
         #expect(!after.err.contains("polling paused"), "\(after.err)")
         let record = try #require(try TidingsState(stateDirectory: root + "/state").all().first)
