@@ -5,14 +5,27 @@ import TidingsModel
 /// feed. Both executables change it; SQLite's locking lets the CLI change
 /// the list while the daemon runs.
 extension TidingsState {
-    /// Adds a feed unless it is already followed; returns it and whether it is new.
+    /// Adds a feed unless it is already followed; returns it and whether
+    /// it is new. A password in the URL (from `import`, `--feeds`) never
+    /// enters the state: the feed is followed at the URL without it, and
+    /// the password goes to its credential file (`CredentialFiles`).
     @discardableResult
-    public func add(url: String, at now: Date = Date()) throws(StoreError) -> (FeedRecord, Bool) {
+    public func add(url given: String, at now: Date = Date()) throws(StoreError) -> (FeedRecord, Bool) {
+        let split = CredentialFiles.splitUserInfo(given)
+        let url = split?.url ?? given
         if let existing = try find(url) { return (existing, false) }
-        let record = FeedRecord(id: ArticleIdentity.feedID(forURL: url), url: url, addedAt: now)
+        var record = FeedRecord(id: ArticleIdentity.feedID(forURL: url), url: url, addedAt: now)
         try db.prepare("INSERT INTO feeds (id, url, added_url, added_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
             .run([.text(record.id), .text(record.url), .text(record.addedURL), .real(now.timeIntervalSince1970)])
         if db.changes == 0, let existing = try find(url) { return (existing, false) }
+        if let split {
+            var request = FeedRequestSettings()
+            request.username = split.username
+            request.passwordFile = try CredentialFiles.store(password: split.password, feedID: record.id,
+                                                             stateDirectory: stateDirectory)
+            try db.prepare("UPDATE feeds SET request = ? WHERE id = ?").run([.text(request.json), .text(record.id)])
+            record.request = request
+        }
         return (record, true)
     }
 

@@ -33,7 +33,7 @@ import Glibc
                 return .status(401, headers: [("WWW-Authenticate", "Basic realm=\"feeds\"")])
             }
             return .ok(rss("Private"))
-        case "/inline.xml":
+        case "/inline.xml", "/inline.xml?from-list":
             guard r.headers["authorization"] == basic("inline", urlPassword) else {
                 return .status(401, headers: [("WWW-Authenticate", "Basic realm=\"feeds\"")])
             }
@@ -93,13 +93,19 @@ import Glibc
         var info = stat()
         #expect(stat(state + "/credentials/\(inlineID).password", &info) == 0 && info.st_mode & 0o777 == 0o600)
 
+        // A list with a password in a URL: imported without it.
+        let listed = inlineURL + "?from-list"
+        try (listed + "\n").write(toFile: root + "/list.txt", atomically: true, encoding: .utf8)
+        let imported = try tidings(["import", root + "/list.txt"])
+        #expect(imported.status == 0, "\(imported.err)")
+
         // The daemon, as systemd runs it with LoadCredential=.
         let daemon = outputs.add(try RealFeedsSupport.run(CommandLineTests.daemon, [
             "--once", "--verbose", "--state-dir", state, "--output-dir", out,
         ], environment: ["CREDENTIALS_DIRECTORY": root + "/credentials"]))
         #expect(daemon.status == 0, "\(daemon.err)")
         let records = try TidingsState(stateDirectory: state, readOnly: true).all()
-        #expect(records.count == 4 && records.allSatisfy { $0.lastResult == "ok" }, "\(records.map { ($0.url, $0.lastError) })")
+        #expect(records.count == 5 && records.allSatisfy { $0.lastResult == "ok" }, "\(records.map { ($0.url, $0.lastError) })")
         #expect(try FileManager.default.contentsOfDirectory(atPath: out + "/articles").count >= 1)
 
         // Everything an operator looks at.
