@@ -4,13 +4,18 @@ import TidingsFetching
 import TidingsStore
 
 extension RequestOptions {
+    /// The process's environment (proxies, `$CREDENTIALS_DIRECTORY`), read
+    /// once: `ProcessInfo.environment` builds a dictionary from `environ`
+    /// at every call, which was a third of an idle poll's CPU.
+    public static let processEnvironment = ProcessInfo.processInfo.environment
+
     /// A feed's request as its settings, the configuration and the
     /// environment make it: secrets read from their files now (a rotated
     /// password is used at the next poll), the proxy decided
     /// (`ProxyChoice`). Throws when a secret cannot be read; the message
     /// names the file, never its content.
     public static func forFeed(_ url: String, settings: FeedRequestSettings?, policy: FetchPolicy,
-                               environment: [String: String] = ProcessInfo.processInfo.environment)
+                               environment: [String: String] = processEnvironment)
         throws(CredentialFiles.Failure) -> RequestOptions {
         var options = RequestOptions()
         let s = settings ?? FeedRequestSettings()

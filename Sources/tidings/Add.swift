@@ -35,6 +35,10 @@ struct Add: AsyncParsableCommand {
             if let problem = Self.problem(with: url) { throw ValidationError("cannot follow \(url): \(problem)") }
         }
         if options.title != nil, urls.count > 1 { throw ValidationError("--title names one feed: give one URL with it") }
+        // `set` may change the password file alone; a new feed needs both.
+        if options.request.passwordFile != nil, options.request.username == nil {
+            throw ValidationError("--password-file goes with --username")
+        }
     }
 
     /// Why a string is not a URL Tidings can fetch, or nil: http and https

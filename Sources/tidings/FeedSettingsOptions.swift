@@ -111,7 +111,6 @@ struct RequestSettingsOptions: ParsableArguments {
                 throw ValidationError("--password-file and --bearer-token-file exclude each other")
             }
             if username != nil, passwordFile == nil { throw ValidationError("--username goes with --password-file") }
-            if passwordFile != nil, username == nil { throw ValidationError("--password-file goes with --username") }
             s.username = username
             s.passwordFile = try passwordFile.map { try Self.secretFile($0, "--password-file") }
             s.bearerTokenFile = try bearerTokenFile.map { try Self.secretFile($0, "--bearer-token-file") }
