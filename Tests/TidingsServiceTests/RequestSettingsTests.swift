@@ -128,6 +128,12 @@ import Glibc
                                                                            "--output-dir", out]))
         #expect(try TidingsState(stateDirectory: state, readOnly: true).find(privateID)?.lastResult == "http 401")
         try Self.password.write(toFile: root + "/password", atomically: true, encoding: .utf8)
+        // Another file for the same user: --password-file alone keeps the user name.
+        try Self.password.write(toFile: root + "/password2", atomically: true, encoding: .utf8)
+        chmod(root + "/password2", 0o600)
+        #expect(try tidings(["set", privateID, "--password-file", root + "/password2"]).status == 0)
+        let moved = try tidings(["status", privateID])
+        #expect(moved.out.contains("basic, user reader, password from \(root)/password2"), "\(moved.out)")
 
         // Every byte the programs wrote: what they printed, the state, the
         // output (the credential file the password was moved to aside).
