@@ -16,7 +16,7 @@ import Glibc
 /// (the first and every redirect) is sent: its address when the URL names
 /// one, `localhost` names, and, when this machine resolves the name anyway
 /// (socks4/socks5 without `h`), the addresses it resolves to.
-enum AddressGuard {
+public enum AddressGuard {
     static let openSocket: tdc_opensocket_callback = { context, _, address in
         guard let context, let address else { return CURL_SOCKET_BAD }
         let t = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
@@ -113,6 +113,17 @@ enum AddressGuard {
             return "\(text) is a private address (fetch.refuse_private_addresses)"
         }
         return nil
+    }
+
+    /// Whether a host as a URL names it is a link-local address written
+    /// out (`169.254.169.254`, `[fe80::1]`): what `tidings import` refuses
+    /// before anything is fetched. Names are judged when they resolve.
+    public static func isLinkLocalLiteral(_ rawHost: String) -> Bool {
+        let host = rawHost.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        var v4 = in_addr(), v6 = in6_addr()
+        if inet_pton(AF_INET, host, &v4) == 1 { return isLinkLocal(v4: withUnsafeBytes(of: v4) { Array($0) }) }
+        if inet_pton(AF_INET6, host, &v6) == 1 { return isLinkLocal(v6: withUnsafeBytes(of: v6) { Array($0) }) }
+        return false
     }
 
     static func isLinkLocal(v4 b: [UInt8]) -> Bool { b[0] == 169 && b[1] == 254 }

@@ -14,34 +14,38 @@ import TidingsStore
 /// soon as a default route comes back. Otherwise each is its feed's failure.
 extension Daemon {
     func settleUnreachable(_ summary: inout PollSummary, poller: Poller, now: Date) async {
-        let held = Array(zip(summary.unreachable, summary.unreachableErrors))
+        let held = summary.unreachable
         summary.unreachable = []
-        summary.unreachableErrors = []
         if held.isEmpty || summary.polled > 0 {
             await endOutage()
         }
         guard !held.isEmpty else { return }
-        if summary.polled == 0, await looksCutOff(held.map(\.0), poller: poller, now: now) {
+        if summary.polled == 0, await looksCutOff(held.map(\.feed), poller: poller, now: now) {
             summary.outage = true
-            summary.unreachable = held.map(\.0)
+            summary.unreachable = held
             let since = (try? await ledger.networkOutage()) ?? nil
             if since == nil {
                 logger.error("network unreachable: polls not counted as feed failures", metadata: [
-                    "feeds": "\(held.count)", "error": "\(held[0].1)",
+                    "feeds": "\(held.count)", "error": "\(held[0].error)",
                 ])
                 try? await ledger.setNetworkOutage(since: now)
             }
+            outageMarked.withLock { $0 = true }
             return
         }
-        for (feed, error) in held { summary.add(await poller.recordUnreachable(feed, error, now: now)) }
+        for poll in held { summary.add(await poller.recordUnreachable(poll.feed, poll.error, now: now)) }
     }
 
     private func endOutage() async {
-        guard let since = (try? await ledger.networkOutage()) ?? nil else { return }
+        guard outageMarked.withLock({ $0 }) != false else { return }
+        guard let since = (try? await ledger.networkOutage()) ?? nil else {
+            outageMarked.withLock { $0 = false }
+            return
+        }
         logger.notice("network reachable again; polling resumed", metadata: [
             "unreachable.seconds": "\(Int(Date().timeIntervalSince(since)))",
         ])
-        try? await ledger.setNetworkOutage(since: nil)
+        if (try? await ledger.setNetworkOutage(since: nil)) != nil { outageMarked.withLock { $0 = false } }
     }
 
     private func looksCutOff(_ feeds: [FeedRecord], poller: Poller, now: Date) async -> Bool {

@@ -21,6 +21,11 @@ public final class Daemon: Sendable {
     let metrics = Metrics()
     /// When a round last went into the state (`shouldRecord`).
     let lastRoundRecorded = Mutex<Date?>(nil)
+    /// Whether the state holds an outage mark (nil: not looked yet), so
+    /// that a round with answers does not read the state to learn it.
+    let outageMarked = Mutex<Bool?>(nil)
+    /// The rules last handed to the state (`noteRules`), read there once.
+    let rulesNoted = Mutex<String?>(nil)
     /// The longest the loop sleeps before looking for changes another
     /// process made (a feed added, removed or asked for): under 2 s.
     static let wakeInterval: Double = 1
@@ -295,8 +300,12 @@ public final class Daemon: Sendable {
         let held = claims ? min(window, 2 * configuration.fetch.maximumConcurrentTransfers) : window
         if claims { try await learnHostPauses() }
         // Rules lifted since the last round: what they dropped is looked at again.
-        if try await ledger.noteRules(ItemRules.fingerprint(configuration.rules)) > 0 {
-            logger.notice("rules changed; feeds whose items they dropped are fetched afresh")
+        let rules = ItemRules.fingerprint(configuration.rules)
+        if rulesNoted.withLock({ $0 }) != rules {
+            if try await ledger.noteRules(rules) > 0 {
+                logger.notice("rules changed; feeds whose items they dropped are fetched afresh")
+            }
+            rulesNoted.withLock { $0 = rules }
         }
         let first = claims ? try await ledger.claimDue(limit: held, leaseSeconds: configuration.leaseSeconds,
                                                        perHost: configuration.fetch.maximumTransfersPerHost)

@@ -39,10 +39,15 @@ public struct PollSummary: Sendable, Hashable, CustomStringConvertible {
     /// The first storage fault of the round, if any: polling pauses.
     public var storageFault: String?
     /// Polls that met no network, not recorded yet (`Daemon+Outage`).
-    public var unreachable: [FeedRecord] = []
-    public var unreachableErrors: [FetchError] = []
+    public var unreachable: [Unreachable] = []
     /// The round found this machine's network down: no feed's failure.
     public var outage = false
+
+    /// A poll held back: the feed as it was, and what its fetch met.
+    public struct Unreachable: Sendable, Hashable {
+        public var feed: FeedRecord
+        public var error: FetchError
+    }
 
     public init() {}
 
@@ -58,8 +63,7 @@ public struct PollSummary: Sendable, Hashable, CustomStringConvertible {
             if storageFault == nil { storageFault = why }
             return
         case .unreachable(let feed, let error):
-            unreachable.append(feed)
-            unreachableErrors.append(error)
+            unreachable.append(Unreachable(feed: feed, error: error))
             return
         case .notModified: notModified += 1
         case .failed: failed += 1
@@ -83,7 +87,6 @@ public struct PollSummary: Sendable, Hashable, CustomStringConvertible {
         skipped += other.skipped
         if storageFault == nil { storageFault = other.storageFault }
         unreachable += other.unreachable
-        unreachableErrors += other.unreachableErrors
         outage = outage || other.outage
     }
 

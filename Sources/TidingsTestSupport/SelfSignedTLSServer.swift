@@ -18,7 +18,7 @@ public final class SelfSignedTLSServer {
                                          "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
                                          "-keyout", directory + "/key.pem", "-out", directory + "/cert.pem"])
         for (name, text) in files { try text.write(toFile: directory + "/" + name, atomically: true, encoding: .utf8) }
-        port = try Self.freePort()
+        port = try Loopback.freePort()
         // -WWW serves files from the working directory.
         let serve = "cd '\(directory)' && exec /usr/bin/openssl s_server -accept 127.0.0.1:\(port) -cert cert.pem -key key.pem "
             + (files.isEmpty ? "-www" : "-WWW") + " -quiet"
@@ -41,7 +41,7 @@ public final class SelfSignedTLSServer {
 
     private func waitUntilListening() throws {
         for _ in 0..<100 {
-            if Self.canConnect(port) { return }
+            if Loopback.canConnect(port: port) { return }
             Thread.sleep(forTimeInterval: 0.05)
         }
         throw TestServerError("openssl s_server did not start")
@@ -53,22 +53,4 @@ public final class SelfSignedTLSServer {
         guard p.terminationStatus == 0 else { throw TestServerError("\(path) failed") }
     }
 
-    private static func freePort() throws -> UInt16 {
-        let server = try TestHTTPServer { _ in .status(200) }
-        let port = server.port
-        server.stop()
-        return port
-    }
-
-    private static func canConnect(_ port: UInt16) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = port.bigEndian
-        return withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
-    }
 }

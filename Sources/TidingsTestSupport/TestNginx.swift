@@ -16,9 +16,7 @@ public final class TestNginx {
         try FileManager.default.createDirectory(atPath: root + "/site", withIntermediateDirectories: true)
         chmod(root, 0o755)
         for (name, text) in files { try text.write(toFile: root + "/site/" + name, atomically: true, encoding: .utf8) }
-        let probe = try TestHTTPServer { _ in .status(200) }
-        port = probe.port
-        probe.stop()
+        port = try Loopback.freePort()
         let configuration = """
             worker_processes 1;
             daemon off;
@@ -43,7 +41,7 @@ public final class TestNginx {
         process = try QuietProcess.start("/usr/sbin/nginx", ["-c", root + "/nginx.conf", "-p", root],
                                          errorLog: root + "/stderr.log")
         for _ in 0..<100 {
-            if Self.canConnect(port) { return }
+            if Loopback.canConnect(port: port) { return }
             Thread.sleep(forTimeInterval: 0.05)
         }
         throw TestServerError("nginx did not start: " + ((try? String(contentsOfFile: root + "/error.log", encoding: .utf8)) ?? ""))
@@ -55,17 +53,5 @@ public final class TestNginx {
         guard process.isRunning else { return }
         kill(process.processIdentifier, SIGQUIT)
         process.waitUntilExit()
-    }
-
-    private static func canConnect(_ port: UInt16) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = port.bigEndian
-        return withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
     }
 }

@@ -26,22 +26,7 @@ public final class TestProxy: @unchecked Sendable {
 
     public init(_ kind: Kind) throws {
         self.kind = kind
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestServerError("socket: errno \(errno)") }
-        var addr = Self.loopback(port: 0)
-        let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 64) == 0 else {
-            close(fd)
-            throw TestServerError("bind/listen: errno \(errno)")
-        }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
-        }
-        port = UInt16(bigEndian: addr.sin_port)
-        listener = fd
+        (listener, port) = try Loopback.listen(port: 0, backlog: 64)
         Thread { [self] in acceptLoop() }.start()
     }
 
@@ -53,14 +38,6 @@ public final class TestProxy: @unchecked Sendable {
             shutdown(listener, Int32(SHUT_RDWR))
             close(listener)
         }
-    }
-
-    private static func loopback(port: UInt16) -> sockaddr_in {
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = port.bigEndian
-        return addr
     }
 
     private func acceptLoop() {
@@ -94,15 +71,15 @@ public final class TestProxy: @unchecked Sendable {
             + (target.percentEncodedQuery.map { "?" + $0 } ?? "")
         lines[0] = "\(parts[0]) \(path) \(parts[2])"
         lines.removeAll { $0.lowercased().hasPrefix("proxy-") }
-        guard let upstream = connectLoopback(UInt16(target.port ?? 80)) else { return }
+        guard let upstream = Loopback.connect(port: UInt16(target.port ?? 80)) else { return }
         defer { close(upstream) }
-        _ = sendAll(upstream, Array(lines.joined(separator: "\r\n").utf8))
+        _ = Loopback.sendAll(upstream, Array(lines.joined(separator: "\r\n").utf8))
         relay(client, upstream)
     }
 
     private func serveSOCKS(_ client: Int32) {
         guard let greeting = readExactly(client, 2), greeting[0] == 5,
-              readExactly(client, Int(greeting[1])) != nil, sendAll(client, [5, 0]),
+              readExactly(client, Int(greeting[1])) != nil, Loopback.sendAll(client, [5, 0]),
               let request = readExactly(client, 4), request[0] == 5, request[1] == 1 else { return }
         let host: String
         switch request[3] {
@@ -120,23 +97,13 @@ public final class TestProxy: @unchecked Sendable {
         guard let p = readExactly(client, 2) else { return }
         let port = UInt16(p[0]) << 8 | UInt16(p[1])
         seen.withLock { $0.append("\(host):\(port)") }
-        guard let upstream = connectLoopback(port) else {
-            _ = sendAll(client, [5, 5, 0, 1, 0, 0, 0, 0, 0, 0])
+        guard let upstream = Loopback.connect(port: port) else {
+            _ = Loopback.sendAll(client, [5, 5, 0, 1, 0, 0, 0, 0, 0, 0])
             return
         }
         defer { close(upstream) }
-        guard sendAll(client, [5, 0, 0, 1, 127, 0, 0, 1, 0, 0]) else { return }
+        guard Loopback.sendAll(client, [5, 0, 0, 1, 127, 0, 0, 1, 0, 0]) else { return }
         relay(client, upstream)
-    }
-
-    private func connectLoopback(_ port: UInt16) -> Int32? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = Self.loopback(port: port)
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        if rc != 0 { close(fd); return nil }
-        return fd
     }
 
     /// Both ways until either side closes.
@@ -150,7 +117,7 @@ public final class TestProxy: @unchecked Sendable {
             for i in 0..<2 where fds[i].revents != 0 {
                 let got = read(fds[i].fd, &buffer, buffer.count)
                 if got <= 0 { return }
-                if !sendAll(fds[1 - i].fd, Array(buffer[0..<got])) { return }
+                if !Loopback.sendAll(fds[1 - i].fd, Array(buffer[0..<got])) { return }
             }
         }
     }
@@ -167,16 +134,6 @@ public final class TestProxy: @unchecked Sendable {
         return out
     }
 
-    private func sendAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
-            if n < 0, errno == EINTR { continue }
-            if n <= 0 { return false }
-            offset += n
-        }
-        return true
-    }
 }
 
 private extension [UInt8] {

@@ -28,18 +28,18 @@ public enum TestResponse: Sendable {
     func write(to fd: Int32) {
         switch self {
         case .send(let status, let headers, let body):
-            sendAll(fd, head(status, headers, length: body.count) + body)
+            Loopback.sendAll(fd, head(status, headers, length: body.count) + body)
         case .trickle(let status, let headers, let body, let chunk, let pause):
-            sendAll(fd, head(status, headers, length: body.count))
+            Loopback.sendAll(fd, head(status, headers, length: body.count))
             var offset = 0
             while offset < body.count {
                 let end = Swift.min(offset + chunk, body.count)
-                if !sendAll(fd, Array(body[offset..<end])) { return }
+                if !Loopback.sendAll(fd, Array(body[offset..<end])) { return }
                 offset = end
                 Thread.sleep(forTimeInterval: pause)
             }
         case .reset(let status, let headers, let partial, let declared):
-            sendAll(fd, head(status, headers, length: declared) + partial)
+            Loopback.sendAll(fd, head(status, headers, length: declared) + partial)
             Thread.sleep(forTimeInterval: 0.05)
             var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
             setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
@@ -51,18 +51,6 @@ public enum TestResponse: Sendable {
         for (k, v) in headers { text += "\(k): \(v)\r\n" }
         text += "Content-Length: \(length)\r\nConnection: close\r\n\r\n"
         return Array(text.utf8)
-    }
-
-    @discardableResult
-    private func sendAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
-            if n < 0, errno == EINTR { continue }
-            if n <= 0 { return false }
-            offset += n
-        }
-        return true
     }
 
     private static func reason(_ status: Int) -> String {

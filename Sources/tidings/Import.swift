@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TidingsFetching
 import TidingsParsing
 import TidingsStore
 
@@ -54,11 +55,7 @@ struct Import: ParsableCommand {
         if scheme == "file" {
             return "refused: a local file; a shared list may not name one (tidings add or tidingsd --feeds may)"
         }
-        let host = (parts.host ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        let v4 = host.split(separator: ".").compactMap { UInt8($0) }
-        let linkLocal = (v4.count == 4 && v4[0] == 169 && v4[1] == 254) || host.hasPrefix("fe8") || host.hasPrefix("fe9")
-            || host.hasPrefix("fea") || host.hasPrefix("feb")
-        if linkLocal, !allowLinkLocal {
+        if AddressGuard.isLinkLocalLiteral(parts.host ?? ""), !allowLinkLocal {
             return "refused: a link-local address, where a cloud serves its metadata (fetch.allow_link_local_addresses allows it)"
         }
         return nil
